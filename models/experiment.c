@@ -1,0 +1,155 @@
+/* experiment: variants × replications of a scenario (see experiment.h). */
+#include "experiment.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+
+static int experiment_apply_sets(struct ydoc *doc, const struct experiment_options *opt,
+                                 struct error *err)
+{
+    for (size_t i = 0; i < opt->n_sets; i++)
+        if (ydoc_set(doc, opt->sets[i], "--set", err) != 0)
+            return -1;
+    return 0;
+}
+
+/* Loads one variant's document into a scenario and rejects keys nobody read. */
+static int experiment_load_variant(struct variant *v, struct error *err)
+{
+    v->loaded = true;
+    if (scenario_load(&v->sc, v->doc, err) != 0)
+        return -1;
+    return ydoc_check_unused(v->doc, err);
+}
+
+static int experiment_load_variants(struct experiment *ex, struct ydoc_node *list,
+                                    const struct experiment_options *opt, struct error *err)
+{
+    if (ydoc_expect(list, YDOC_SEQ, err) != 0)
+        return -1;
+    if (ydoc_len(list) == 0)
+        return ydoc_error(list, err, "variants must list at least one variant");
+    ex->n_variants = ydoc_len(list);
+    ex->variants = calloc(ex->n_variants, sizeof ex->variants[0]);
+    if (!ex->variants)
+        return error_set(err, NULL, 0, 0, NULL, "out of memory");
+    for (size_t i = 0; i < ex->n_variants; i++) {
+        struct variant *v = &ex->variants[i];
+        struct ydoc_node *item = ydoc_item(list, i), *name, *set = NULL;
+        if (ydoc_expect(item, YDOC_MAP, err) != 0 || ydoc_require(item, "name", &name, err) != 0 ||
+            ydoc_read_str(item, "name", &v->name, err) != 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(ex->variants[j].name, v->name) == 0)
+                return ydoc_error(name, err, "variant name '%s' is used twice", v->name);
+        if (!(v->doc = ydoc_clone(ex->base)))
+            return error_set(err, NULL, 0, 0, NULL, "out of memory");
+        if ((set = ydoc_get(item, "set")) != NULL) {
+            if (ydoc_expect(set, YDOC_MAP, err) != 0)
+                return -1;
+            for (size_t k = 0; k < ydoc_len(set); k++)
+                if (ydoc_set_node(v->doc, ydoc_entry_key(set, k), ydoc_entry_value(set, k),
+                                  err) != 0)
+                    return -1;
+        }
+        if (experiment_apply_sets(v->doc, opt, err) != 0 ||
+            experiment_load_variant(v, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int experiment_load(struct experiment *ex, const char *path,
+                    const struct experiment_options *opt, struct error *err)
+{
+    memset(ex, 0, sizeof *ex);
+    if (!(ex->base = ydoc_load_file(path, err)) || experiment_apply_sets(ex->base, opt, err) != 0)
+        return -1;
+    /* The base scenario must be valid on its own, and its check covers the variant list's
+     * own keys (name, set) as well. */
+    struct scenario base;
+    int rc = scenario_load(&base, ex->base, err);
+    if (rc == 0) {
+        ex->name = base.name;
+        ex->seed = opt->has_seed ? opt->seed : base.seed;
+        ex->replications = opt->replications > 0 ? opt->replications : base.replications;
+    }
+    scenario_free(&base);
+    if (rc != 0)
+        return -1;
+    struct ydoc_node *list = ydoc_get(ydoc_root(ex->base), "variants");
+    if (list)
+        return experiment_load_variants(ex, list, opt, err) ||
+               ydoc_check_unused(ex->base, err);
+    if (ydoc_check_unused(ex->base, err) != 0)
+        return -1;
+    ex->n_variants = 1;
+    ex->variants = calloc(1, sizeof ex->variants[0]);
+    if (!ex->variants || !(ex->variants[0].doc = ydoc_clone(ex->base)))
+        return error_set(err, NULL, 0, 0, NULL, "out of memory");
+    ex->variants[0].name = ex->name;
+    return experiment_load_variant(&ex->variants[0], err);
+}
+
+void experiment_free(struct experiment *ex)
+{
+    for (size_t i = 0; i < ex->n_variants; i++) {
+        if (ex->variants[i].loaded)
+            scenario_free(&ex->variants[i].sc);
+        ydoc_free(ex->variants[i].doc);
+    }
+    free(ex->variants);
+    ydoc_free(ex->base);
+    memset(ex, 0, sizeof *ex);
+}
+
+static void experiment_keep_cdf(struct run *run, const struct experiment_results *res,
+                                size_t variant)
+{
+    for (size_t lat = 0; lat < METRIC_LATENCY_COUNT; lat++) {
+        double *cdf = experiment_cdf(res, variant, lat);
+        for (size_t k = 0; k < EXPERIMENT_CDF_POINTS; k++)
+            cdf[k] = metrics_quantile(&run->metrics, (enum metric_latency)lat,
+                                      (double)(k + 1) / EXPERIMENT_CDF_POINTS);
+    }
+}
+
+int experiment_run(const struct experiment *ex, struct experiment_results *res,
+                   struct error *err)
+{
+    *res = (struct experiment_results){.n_variants = ex->n_variants,
+                                       .n_reps = (size_t)ex->replications};
+    res->values = calloc(res->n_variants * res->n_reps * METRIC_COUNT, sizeof res->values[0]);
+    res->cdf = calloc(res->n_variants * METRIC_LATENCY_COUNT * EXPERIMENT_CDF_POINTS,
+                      sizeof res->cdf[0]);
+    if (!res->values || !res->cdf)
+        return error_set(err, NULL, 0, 0, NULL, "out of memory");
+    for (size_t v = 0; v < res->n_variants; v++) {
+        for (size_t r = 0; r < res->n_reps; r++) {
+            struct run run;
+            struct run_result out;
+            int rc = run_init(&run, &ex->variants[v].sc, ex->seed, (uint32_t)r, err);
+            if (rc == 0)
+                rc = run_execute(&run, &out, err);
+            if (rc == 0) {
+                memcpy(experiment_value(res, v, r), out.values, sizeof out.values);
+                res->events += out.events;
+                if (r == 0)
+                    experiment_keep_cdf(&run, res, v);
+            }
+            run_free(&run);
+            if (rc != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+void experiment_results_free(struct experiment_results *res)
+{
+    free(res->values);
+    free(res->cdf);
+    memset(res, 0, sizeof *res);
+}

@@ -1,0 +1,247 @@
+/* haisim: the command line. Parses arguments, wires the experiment, report and chart
+ * modules, prints errors and chooses the exit code (the only place that does):
+ *   0  success
+ *   1  the simulation or writing its output failed
+ *   2  bad input: usage, scenario file, keys, types, ranges */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chart.h"
+#include "experiment.h"
+#include "outfile.h"
+#include "report.h"
+
+enum { EXIT_RUN_FAILED = 1, EXIT_BAD_INPUT = 2 };
+
+static const char usage_text[] =
+    "usage: haisim COMMAND [ARGS]\n"
+    "\n"
+    "Discrete-event simulator of hybrid AI systems: small models on devices, large models\n"
+    "in the cloud, networks in between, and the policies that choose where work runs.\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO.yaml [options]   simulate and print a summary\n"
+    "      -o, --output DIR          also write DIR/summary.json, DIR/summary.csv and a\n"
+    "                                latency chart (DIR/latency_cdf.png via gnuplot)\n"
+    "      --seed N                  master random seed (default: the scenario's)\n"
+    "      --reps N                  replications (default: the scenario's)\n"
+    "      --set KEY.PATH=VALUE      override a scenario key (repeatable)\n"
+    "      --format table|json|csv   summary format on stdout (default: table)\n"
+    "  validate SCENARIO.yaml [--set KEY.PATH=VALUE]...\n"
+    "                                check a scenario without running it\n"
+    "  --help                        this text\n"
+    "  --version                     the version\n"
+    "\n"
+    "Exit codes: 0 success, 1 run failed, 2 bad input.\n"
+    "Documentation: docs/ (scenario keys: docs/scenario-reference.md).\n";
+
+struct cli {
+    const char *command;
+    const char *scenario;
+    const char *output_dir;
+    const char **sets;
+    size_t n_sets;
+    enum report_format format;
+    struct experiment_options opt;
+};
+
+static int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int cli_fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "haisim: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nRun 'haisim --help' for usage.\n");
+    va_end(ap);
+    return EXIT_BAD_INPUT;
+}
+
+static int cli_print_error(const struct error *err)
+{
+    char buf[2048];
+    error_format(err, buf, sizeof buf);
+    fprintf(stderr, "haisim: error: %s\n", buf);
+    return EXIT_BAD_INPUT;
+}
+
+/* A whole non-negative decimal number (no sign, no trailing text). */
+static int cli_parse_count(const char *text, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    if (!text[0] || text[0] == '-' || text[0] == '+')
+        return -1;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (*end || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int cli_parse(int argc, char **argv, struct cli *cli)
+{
+    enum { OPT_SEED = 256, OPT_REPS, OPT_SET, OPT_FORMAT };
+    static const struct option options[] = {
+        {"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, OPT_SEED},
+        {"reps", required_argument, NULL, OPT_REPS}, {"set", required_argument, NULL, OPT_SET},
+        {"format", required_argument, NULL, OPT_FORMAT}, {NULL, 0, NULL, 0},
+    };
+    cli->command = argv[1];
+    optind = 2;
+    opterr = 0;
+    int c;
+    unsigned long long n;
+    while ((c = getopt_long(argc, argv, ":o:", options, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            cli->output_dir = optarg;
+            break;
+        case OPT_SEED:
+            if (cli_parse_count(optarg, UINT64_MAX, &n) != 0)
+                return cli_fail("--seed expects a whole number >= 0, got '%s'", optarg);
+            cli->opt.has_seed = true;
+            cli->opt.seed = n;
+            break;
+        case OPT_REPS:
+            if (cli_parse_count(optarg, 100000, &n) != 0 || n == 0)
+                return cli_fail("--reps expects a whole number from 1 to 100000, got '%s'",
+                                optarg);
+            cli->opt.replications = (int64_t)n;
+            break;
+        case OPT_SET:
+            cli->sets[cli->n_sets++] = optarg;
+            break;
+        case OPT_FORMAT:
+            if (strcmp(optarg, "table") == 0)
+                cli->format = REPORT_TABLE;
+            else if (strcmp(optarg, "json") == 0)
+                cli->format = REPORT_JSON;
+            else if (strcmp(optarg, "csv") == 0)
+                cli->format = REPORT_CSV;
+            else
+                return cli_fail("--format expects table, json or csv, got '%s'", optarg);
+            break;
+        case ':':
+            return cli_fail("option '%s' needs a value", argv[optind - 1]);
+        default:
+            return cli_fail("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return cli_fail("%s: missing the scenario file", cli->command);
+    if (optind + 1 < argc)
+        return cli_fail("unexpected argument '%s'", argv[optind + 1]);
+    cli->scenario = argv[optind];
+    cli->opt.sets = cli->sets;
+    cli->opt.n_sets = cli->n_sets;
+    return 0;
+}
+
+/* Writes DIR/name through a partial file; the report must be complete to appear. */
+static int write_report_file(const char *dir, const char *name, enum report_format format,
+                             const struct experiment *ex, const struct experiment_results *res,
+                             struct error *err)
+{
+    struct outfile out;
+    if (outfile_open(&out, dir, name, err) != 0)
+        return -1;
+    if (report_write(out.f, format, ex, res) != 0) {
+        outfile_abort(&out);
+        return error_set(err, out.path, 0, 0, NULL, "cannot write the report");
+    }
+    return outfile_commit(&out, err);
+}
+
+static int write_outputs(const char *dir, const struct experiment *ex,
+                         const struct experiment_results *res)
+{
+    struct error err;
+    error_clear(&err);
+    if (outfile_mkdirs(dir, &err) != 0 ||
+        write_report_file(dir, "summary.json", REPORT_JSON, ex, res, &err) != 0 ||
+        write_report_file(dir, "summary.csv", REPORT_CSV, ex, res, &err) != 0) {
+        cli_print_error(&err);
+        return EXIT_RUN_FAILED;
+    }
+    int rc = chart_latency_cdf(dir, ex, res, &err);
+    if (rc < 0) {
+        cli_print_error(&err);
+        return EXIT_RUN_FAILED;
+    }
+    if (rc > 0) { /* gnuplot missing: a notice, not a failure */
+        char buf[2048];
+        error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "haisim: note: %s\n", buf);
+    }
+    return 0;
+}
+
+static int cmd_run(const struct cli *cli)
+{
+    struct experiment ex;
+    struct experiment_results res = {0};
+    struct error err;
+    error_clear(&err);
+    if (experiment_load(&ex, cli->scenario, &cli->opt, &err) != 0) {
+        experiment_free(&ex);
+        return cli_print_error(&err);
+    }
+    int rc = 0;
+    if (experiment_run(&ex, &res, &err) != 0) {
+        char buf[2048];
+        error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "haisim: run failed: %s\n", buf);
+        rc = EXIT_RUN_FAILED;
+    }
+    if (rc == 0 && cli->output_dir)
+        rc = write_outputs(cli->output_dir, &ex, &res);
+    if (rc == 0 && report_write(stdout, cli->format, &ex, &res) != 0)
+        rc = EXIT_RUN_FAILED;
+    experiment_results_free(&res);
+    experiment_free(&ex);
+    return rc;
+}
+
+static int cmd_validate(const struct cli *cli)
+{
+    struct experiment ex;
+    struct error err;
+    error_clear(&err);
+    int rc = experiment_load(&ex, cli->scenario, &cli->opt, &err);
+    if (rc == 0)
+        printf("%s: ok: scenario '%s', %zu variant%s, seed %llu, %lld replication%s\n",
+               cli->scenario, ex.name, ex.n_variants, ex.n_variants == 1 ? "" : "s",
+               (unsigned long long)ex.seed, (long long)ex.replications,
+               ex.replications == 1 ? "" : "s");
+    experiment_free(&ex);
+    return rc == 0 ? 0 : cli_print_error(&err);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_fail("missing command");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("haisim %s\n", HAISIM_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "validate") != 0)
+        return cli_fail("unknown command '%s'", argv[1]);
+    struct cli cli = {.format = REPORT_TABLE};
+    cli.sets = calloc((size_t)argc, sizeof cli.sets[0]);
+    if (!cli.sets)
+        return EXIT_RUN_FAILED;
+    int rc = cli_parse(argc, argv, &cli);
+    if (rc == 0)
+        rc = strcmp(cli.command, "run") == 0 ? cmd_run(&cli) : cmd_validate(&cli);
+    free(cli.sets);
+    return rc;
+}

@@ -1,0 +1,146 @@
+/* metrics: per-request observations and the catalogue of reported values (see metrics.h). */
+#include "metrics.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "simtime.h"
+
+static const struct {
+    const char *name, *description;
+} metric_latency_defs[METRIC_LATENCY_COUNT] = {
+#define METRIC_LATENCY_DEF(id, name, desc) {name, desc},
+    METRIC_LATENCIES(METRIC_LATENCY_DEF)
+#undef METRIC_LATENCY_DEF
+};
+
+static const char *const metric_stat_names[METRIC_STAT_COUNT] = {
+#define METRIC_STAT_NAME(id, name) name,
+    METRIC_STATS(METRIC_STAT_NAME)
+#undef METRIC_STAT_NAME
+};
+
+static const double metric_stat_p[METRIC_STAT_COUNT] = {NAN, 0.50, 0.90, 0.95, 0.99, 1.0};
+
+static const struct {
+    const char *name, *unit, *description;
+} metric_scalar_defs[METRIC_SCALAR_COUNT] = {
+#define METRIC_SCALAR_DEF(id, name, unit, desc) {name, unit, desc},
+    METRIC_SCALARS(METRIC_SCALAR_DEF)
+#undef METRIC_SCALAR_DEF
+};
+
+/* The readable table shows the headline figures; JSON and CSV carry everything. */
+static bool metric_in_table(size_t i)
+{
+    if (i >= METRIC_INDEX_SCALAR(0))
+        return i != METRIC_INDEX_SCALAR(METRIC_BYTES_UP) &&
+               i != METRIC_INDEX_SCALAR(METRIC_BYTES_DOWN);
+    size_t lat = i / METRIC_STAT_COUNT, stat = i % METRIC_STAT_COUNT;
+    if (lat == METRIC_LATENCY_TTFT_SERVER)
+        return false;
+    if (lat == METRIC_LATENCY_TPOT || lat == METRIC_LATENCY_QUEUE)
+        return stat == METRIC_STAT_MEAN || stat == METRIC_STAT_P99;
+    return stat != METRIC_STAT_P95;
+}
+
+struct metric_info metric_info(size_t i)
+{
+    struct metric_info mi = {.unit = "", .description = ""};
+    if (i < METRIC_INDEX_SCALAR(0)) {
+        size_t lat = i / METRIC_STAT_COUNT, stat = i % METRIC_STAT_COUNT;
+        snprintf(mi.name, sizeof mi.name, "%s_%s", metric_latency_defs[lat].name,
+                 metric_stat_names[stat]);
+        mi.unit = "ms";
+        mi.description = metric_latency_defs[lat].description;
+    } else if (i < METRIC_COUNT) {
+        size_t s = i - METRIC_INDEX_SCALAR(0);
+        snprintf(mi.name, sizeof mi.name, "%s", metric_scalar_defs[s].name);
+        mi.unit = metric_scalar_defs[s].unit;
+        mi.description = metric_scalar_defs[s].description;
+    }
+    mi.in_table = i < METRIC_COUNT && metric_in_table(i);
+    return mi;
+}
+
+long metric_find(const char *name)
+{
+    for (size_t i = 0; i < METRIC_COUNT; i++)
+        if (strcmp(metric_info(i).name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+int metrics_init(struct metrics *m)
+{
+    *m = (struct metrics){0};
+    for (size_t i = 0; i < METRIC_LATENCY_COUNT; i++)
+        if (stats_stream_init(&m->latency[i]) != 0)
+            return -1;
+    return 0;
+}
+
+void metrics_free(struct metrics *m)
+{
+    for (size_t i = 0; i < METRIC_LATENCY_COUNT; i++)
+        stats_stream_free(&m->latency[i]);
+}
+
+void metrics_record(struct metrics *m, const struct request *req)
+{
+    struct stats_stream *lat = m->latency;
+    stats_stream_add(&lat[METRIC_LATENCY_TTFT],
+                     simtime_to_ms(req->first_token_user_ns - req->arrival_ns));
+    stats_stream_add(&lat[METRIC_LATENCY_TTFT_SERVER],
+                     simtime_to_ms(req->first_token_tier_ns - req->tier_arrival_ns));
+    if (req->output_tokens > 1)
+        stats_stream_add(&lat[METRIC_LATENCY_TPOT],
+                         simtime_to_ms(req->last_token_user_ns - req->first_token_user_ns) /
+                             (double)(req->output_tokens - 1));
+    stats_stream_add(&lat[METRIC_LATENCY_E2E],
+                     simtime_to_ms(req->last_token_user_ns - req->arrival_ns));
+    stats_stream_add(&lat[METRIC_LATENCY_QUEUE],
+                     simtime_to_ms(req->service_start_ns - req->tier_arrival_ns));
+    m->completed++;
+    m->output_tokens += req->output_tokens;
+    m->at_location[req->location]++;
+    m->bytes_up += req->bytes_up;
+    m->bytes_down += req->bytes_down;
+}
+
+double metrics_quantile(struct metrics *m, enum metric_latency lat, double p)
+{
+    return qsketch_quantile(m->latency[lat].q, p);
+}
+
+void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double *values)
+{
+    for (size_t lat = 0; lat < METRIC_LATENCY_COUNT; lat++) {
+        struct stats_stream *s = &m->latency[lat];
+        for (size_t stat = 0; stat < METRIC_STAT_COUNT; stat++) {
+            double v = NAN;
+            if (s->acc.n > 0) {
+                if (stat == METRIC_STAT_MEAN)
+                    v = s->acc.mean;
+                else if (stat == METRIC_STAT_MAX)
+                    v = s->acc.max; /* exact, not the sketch's bucket value */
+                else
+                    v = qsketch_quantile(s->q, metric_stat_p[stat]);
+            }
+            values[METRIC_INDEX_LATENCY(lat, stat)] = v;
+        }
+    }
+    double n = (double)m->completed;
+    double *scalar = values + METRIC_INDEX_SCALAR(0);
+    scalar[METRIC_COMPLETED] = n;
+    scalar[METRIC_THROUGHPUT_RPS] = ctx->window_s > 0 ? n / ctx->window_s : NAN;
+    scalar[METRIC_THROUGHPUT_TOK_S] =
+        ctx->window_s > 0 ? (double)m->output_tokens / ctx->window_s : NAN;
+    scalar[METRIC_SHARE_DEVICE] = n > 0 ? (double)m->at_location[LOCATION_DEVICE] / n : NAN;
+    scalar[METRIC_SHARE_CLOUD] = n > 0 ? (double)m->at_location[LOCATION_CLOUD] / n : NAN;
+    scalar[METRIC_UTIL_DEVICE] = ctx->busy_fraction[LOCATION_DEVICE];
+    scalar[METRIC_UTIL_CLOUD] = ctx->busy_fraction[LOCATION_CLOUD];
+    scalar[METRIC_BYTES_UP] = n > 0 ? m->bytes_up / n : NAN;
+    scalar[METRIC_BYTES_DOWN] = n > 0 ? m->bytes_down / n : NAN;
+}

@@ -1,0 +1,112 @@
+/* metrics: what a run measures (DESIGN §6) and the catalogue of reported values.
+ *
+ * Definitions (times in ms, measured on requests that arrive after the warm-up):
+ *   ttft        first output token at the user − arrival at the user
+ *   ttft_server first output token produced by the model − arrival at its tier
+ *   tpot        (last token at user − first token at user) / (output_tokens − 1);
+ *               requests with one output token have no TPOT
+ *   e2e         last output token at the user − arrival
+ *   queue       service start − arrival at the serving tier (waiting for a device or slot)
+ * each reported as mean, p50, p90, p95, p99 and max; plus throughput (completed requests
+ * and output tokens per second of the measurement window), the share of requests served
+ * at each location, utilisation of each tier, and bytes moved per request.
+ *
+ * The catalogue is a fixed list of named values (metric_count(), metric_info()); a run
+ * fills one double per entry, so reports, CSV and JSON never disagree on names. */
+#ifndef HAISIM_METRICS_H
+#define HAISIM_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "request.h"
+#include "stats.h"
+
+/* Latency families, each reported with every statistic of METRIC_STATS. */
+#define METRIC_LATENCIES(X)                                                                    \
+    X(TTFT, "ttft_ms", "time to first token at the user")                                     \
+    X(TTFT_SERVER, "ttft_server_ms", "time to first token at the serving tier")               \
+    X(TPOT, "tpot_ms", "time per output token after the first, at the user")                  \
+    X(E2E, "e2e_ms", "end-to-end latency at the user")                                        \
+    X(QUEUE, "queue_ms", "wait before service at the serving tier")
+
+#define METRIC_STATS(X) X(MEAN, "mean") X(P50, "p50") X(P90, "p90") X(P95, "p95") X(P99, "p99") X(MAX, "max")
+
+/* Scalar metrics: id, name, unit, description. */
+#define METRIC_SCALARS(X)                                                                      \
+    X(COMPLETED, "requests_completed", "requests", "requests completed in the window")        \
+    X(THROUGHPUT_RPS, "throughput_rps", "req/s", "completed requests per second")             \
+    X(THROUGHPUT_TOK_S, "throughput_tok_s", "tok/s", "output tokens per second")              \
+    X(SHARE_DEVICE, "share_device", "fraction", "share of requests served on the device")     \
+    X(SHARE_CLOUD, "share_cloud", "fraction", "share of requests served in the cloud")        \
+    X(UTIL_DEVICE, "util_device", "fraction", "mean busy fraction of the devices")            \
+    X(UTIL_CLOUD, "util_cloud", "fraction", "busy fraction of the cloud slots")               \
+    X(BYTES_UP, "bytes_up_per_req", "bytes", "uplink bytes per request")                      \
+    X(BYTES_DOWN, "bytes_down_per_req", "bytes", "downlink bytes per request")
+
+enum metric_latency {
+#define METRIC_LATENCY_ENUM(id, name, desc) METRIC_LATENCY_##id,
+    METRIC_LATENCIES(METRIC_LATENCY_ENUM)
+#undef METRIC_LATENCY_ENUM
+        METRIC_LATENCY_COUNT
+};
+
+enum metric_stat {
+#define METRIC_STAT_ENUM(id, name) METRIC_STAT_##id,
+    METRIC_STATS(METRIC_STAT_ENUM)
+#undef METRIC_STAT_ENUM
+        METRIC_STAT_COUNT
+};
+
+enum metric_scalar {
+#define METRIC_SCALAR_ENUM(id, name, unit, desc) METRIC_##id,
+    METRIC_SCALARS(METRIC_SCALAR_ENUM)
+#undef METRIC_SCALAR_ENUM
+        METRIC_SCALAR_COUNT
+};
+
+/* Index of a latency statistic or of a scalar in a metric vector. */
+#define METRIC_INDEX_LATENCY(lat, stat) ((size_t)(lat) * METRIC_STAT_COUNT + (size_t)(stat))
+#define METRIC_INDEX_SCALAR(s) ((size_t)METRIC_LATENCY_COUNT * METRIC_STAT_COUNT + (size_t)(s))
+#define METRIC_COUNT METRIC_INDEX_SCALAR(METRIC_SCALAR_COUNT)
+
+struct metric_info {
+    char name[48];
+    const char *unit;
+    const char *description;
+    bool in_table; /* shown in the default readable table */
+};
+
+/* The i-th catalogue entry (an empty name when i >= METRIC_COUNT). */
+struct metric_info metric_info(size_t i);
+/* Index of the metric named name, or -1. */
+long metric_find(const char *name);
+
+/* Collects per-request observations during one run. */
+struct metrics {
+    struct stats_stream latency[METRIC_LATENCY_COUNT];
+    uint64_t completed;
+    uint64_t output_tokens;
+    uint64_t at_location[LOCATION_COUNT];
+    double bytes_up, bytes_down;
+};
+
+int metrics_init(struct metrics *m);
+void metrics_free(struct metrics *m);
+/* Records a finished request (all its timestamps set). */
+void metrics_record(struct metrics *m, const struct request *req);
+
+/* Utilisation and window figures that the run knows and the collector does not. */
+struct metrics_context {
+    double window_s;                     /* measurement window length */
+    double busy_fraction[LOCATION_COUNT]; /* per tier */
+};
+
+/* Fills values[METRIC_COUNT]; NaN where a metric has no observations. */
+void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double *values);
+
+/* Quantile (ms) of a latency family at probability p, for CDF charts. */
+double metrics_quantile(struct metrics *m, enum metric_latency lat, double p);
+
+#endif
