@@ -24,8 +24,22 @@ static int experiment_load_variant(struct variant *v, struct error *err)
     return ydoc_check_unused(v->doc, err);
 }
 
-static int experiment_load_variants(struct experiment *ex, struct ydoc_node *list,
-                                    const struct experiment_options *opt, struct error *err)
+/* Marks a whole subtree as read: the values under a variant's `set` are checked in the
+ * variant's own document, where they land, not in the base. */
+static void experiment_mark_read(struct ydoc_node *n)
+{
+    if (ydoc_kind(n) == YDOC_MAP)
+        for (size_t i = 0; i < ydoc_len(n); i++)
+            experiment_mark_read(ydoc_entry_value(n, i));
+    else if (ydoc_kind(n) == YDOC_SEQ)
+        for (size_t i = 0; i < ydoc_len(n); i++)
+            experiment_mark_read(ydoc_item(n, i));
+}
+
+/* Reads the variant list of the base document (names and override maps) before any
+ * variant document is cloned from it, so every clone sees the list fully read. */
+static int experiment_read_variant_list(struct experiment *ex, struct ydoc_node *list,
+                                        struct error *err)
 {
     if (ydoc_expect(list, YDOC_SEQ, err) != 0)
         return -1;
@@ -37,23 +51,34 @@ static int experiment_load_variants(struct experiment *ex, struct ydoc_node *lis
         return error_set(err, NULL, 0, 0, NULL, "out of memory");
     for (size_t i = 0; i < ex->n_variants; i++) {
         struct variant *v = &ex->variants[i];
-        struct ydoc_node *item = ydoc_item(list, i), *name, *set = NULL;
+        struct ydoc_node *item = ydoc_item(list, i), *name;
         if (ydoc_expect(item, YDOC_MAP, err) != 0 || ydoc_require(item, "name", &name, err) != 0 ||
             ydoc_read_str(item, "name", &v->name, err) != 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(ex->variants[j].name, v->name) == 0)
                 return ydoc_error(name, err, "variant name '%s' is used twice", v->name);
+        if ((v->set = ydoc_get(item, "set")) != NULL) {
+            if (ydoc_expect(v->set, YDOC_MAP, err) != 0)
+                return -1;
+            experiment_mark_read(v->set);
+        }
+    }
+    return 0;
+}
+
+/* Builds each variant's document: the base, then its overrides, then the command line's. */
+static int experiment_load_variants(struct experiment *ex, const struct experiment_options *opt,
+                                    struct error *err)
+{
+    for (size_t i = 0; i < ex->n_variants; i++) {
+        struct variant *v = &ex->variants[i];
         if (!(v->doc = ydoc_clone(ex->base)))
             return error_set(err, NULL, 0, 0, NULL, "out of memory");
-        if ((set = ydoc_get(item, "set")) != NULL) {
-            if (ydoc_expect(set, YDOC_MAP, err) != 0)
+        for (size_t k = 0; v->set && k < ydoc_len(v->set); k++)
+            if (ydoc_set_node(v->doc, ydoc_entry_key(v->set, k), ydoc_entry_value(v->set, k),
+                              err) != 0)
                 return -1;
-            for (size_t k = 0; k < ydoc_len(set); k++)
-                if (ydoc_set_node(v->doc, ydoc_entry_key(set, k), ydoc_entry_value(set, k),
-                                  err) != 0)
-                    return -1;
-        }
         if (experiment_apply_sets(v->doc, opt, err) != 0 ||
             experiment_load_variant(v, err) != 0)
             return -1;
@@ -80,17 +105,20 @@ int experiment_load(struct experiment *ex, const char *path,
     if (rc != 0)
         return -1;
     struct ydoc_node *list = ydoc_get(ydoc_root(ex->base), "variants");
-    if (list)
-        return experiment_load_variants(ex, list, opt, err) ||
-               ydoc_check_unused(ex->base, err);
+    if (list) {
+        if (experiment_read_variant_list(ex, list, err) != 0 ||
+            ydoc_check_unused(ex->base, err) != 0 || experiment_load_variants(ex, opt, err) != 0)
+            return -1;
+        return 0;
+    }
     if (ydoc_check_unused(ex->base, err) != 0)
         return -1;
     ex->n_variants = 1;
     ex->variants = calloc(1, sizeof ex->variants[0]);
-    if (!ex->variants || !(ex->variants[0].doc = ydoc_clone(ex->base)))
+    if (!ex->variants)
         return error_set(err, NULL, 0, 0, NULL, "out of memory");
     ex->variants[0].name = ex->name;
-    return experiment_load_variant(&ex->variants[0], err);
+    return experiment_load_variants(ex, opt, err);
 }
 
 void experiment_free(struct experiment *ex)

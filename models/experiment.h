@@ -21,6 +21,7 @@
 
 struct variant {
     const char *name;
+    struct ydoc_node *set; /* the variant's overrides, in the base document; may be NULL */
     struct ydoc *doc;
     struct scenario sc;
     bool loaded;

@@ -35,6 +35,8 @@ int64_t link_send(const struct link_config *cfg, struct link_direction *dir,
     int64_t start_ns = now_ns > dir->free_ns ? now_ns : dir->free_ns;
     dir->free_ns = start_ns + simtime_from_s(bytes / bandwidth_bytes_s);
     double one_way_ms = 0.5 * dist_sample(&cfg->rtt_ms, rng);
+    if (!(one_way_ms > 0)) /* a negative draw (e.g. from a normal) or NaN: no delay */
+        one_way_ms = 0;
     int64_t arrival_ns = dir->free_ns + simtime_from_s(one_way_ms * 1e-3);
     if (arrival_ns < dir->last_arrival_ns)
         arrival_ns = dir->last_arrival_ns;

@@ -155,14 +155,14 @@ static int write_report_file(const char *dir, const char *name, enum report_form
     return outfile_commit(&out, err);
 }
 
+/* The chart first and summary.json last: a reader that finds summary.json knows the
+ * rest of the run's output is there too. */
 static int write_outputs(const char *dir, const struct experiment *ex,
                          const struct experiment_results *res)
 {
     struct error err;
     error_clear(&err);
-    if (outfile_mkdirs(dir, &err) != 0 ||
-        write_report_file(dir, "summary.json", REPORT_JSON, ex, res, &err) != 0 ||
-        write_report_file(dir, "summary.csv", REPORT_CSV, ex, res, &err) != 0) {
+    if (outfile_mkdirs(dir, &err) != 0) {
         cli_print_error(&err);
         return EXIT_RUN_FAILED;
     }
@@ -175,6 +175,12 @@ static int write_outputs(const char *dir, const struct experiment *ex,
         char buf[2048];
         error_format(&err, buf, sizeof buf);
         fprintf(stderr, "haisim: note: %s\n", buf);
+        error_clear(&err);
+    }
+    if (write_report_file(dir, "summary.csv", REPORT_CSV, ex, res, &err) != 0 ||
+        write_report_file(dir, "summary.json", REPORT_JSON, ex, res, &err) != 0) {
+        cli_print_error(&err);
+        return EXIT_RUN_FAILED;
     }
     return 0;
 }

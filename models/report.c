@@ -54,7 +54,10 @@ static void report_table(FILE *f, const struct experiment *ex,
             char mean[32], hw[32], cell[80];
             report_number(mean, sizeof mean, ci.mean);
             if (res->n_reps > 1 && !isnan(ci.mean)) {
-                report_number(hw, sizeof hw, ci.half_width);
+                /* Below the mean's 4 shown digits a half-width is rounding noise (e.g. a
+                 * constant TPOT averaged in different orders); show it as 0. */
+                double shown_hw = ci.half_width < 1e-6 * fabs(ci.mean) ? 0 : ci.half_width;
+                report_number(hw, sizeof hw, shown_hw);
                 snprintf(cell, sizeof cell, "%s ± %s", mean, hw);
             } else {
                 snprintf(cell, sizeof cell, "%s", mean);

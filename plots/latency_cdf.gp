@@ -4,10 +4,11 @@
 # haisim writes the variables above this line:
 #   datafile   the .dat file: column 1 = cumulative probability p; then, per variant i,
 #              column 2i = end-to-end latency and column 2i+1 = TTFT at quantile p (ms)
-#   outfile    the image to write; terminal_name / terminal_size pick its format
+#   outfile    the image to write; terminal_name / terminal_size (expanded as macros
+#              with @) pick its format
 #   chart_title, variants (space-separated names), nvariants
 # Edit freely and rerun with: gnuplot <this file>
-set terminal terminal_name size terminal_size noenhanced font 'Sans,11'
+set terminal @terminal_name size @terminal_size noenhanced font 'Sans,11'
 set output outfile
 set multiplot layout 1,2 title chart_title
 set key bottom right

@@ -1,0 +1,129 @@
+# Bad input of every kind gets one clear message naming file:line:column and the key
+# path, exit code 2, no crash (sanitizers abort on one), and no file in the output dir.
+. "$(dirname "$0")/lib.bash"
+
+BASE=$SRC/tests/scenarios/mm1.yaml
+
+# expect_bad NAME EXPECTED_STDERR_REGEX HAISIM_ARGS...
+expect_bad() {
+    local name=$1 pattern=$2
+    shift 2
+    local out=$WORK/out-$name rc=0
+    "$HAISIM" "$@" -o "$out" >"$WORK/$name.stdout" 2>"$WORK/$name.stderr" || rc=$?
+    local msg
+    msg=$(cat "$WORK/$name.stderr")
+    if [ "$rc" -ne 2 ]; then
+        fail "$name: exit code $rc, expected 2 (stderr: $msg)"
+    elif ! grep -Eq -- "$pattern" "$WORK/$name.stderr"; then
+        fail "$name: message '$msg' does not match /$pattern/"
+    elif [ "$(grep -c . "$WORK/$name.stderr")" -gt 2 ]; then
+        fail "$name: expected one message, got: $msg"
+    elif [ -s "$WORK/$name.stdout" ]; then
+        fail "$name: printed a summary on stdout"
+    elif [ -e "$out" ] && [ -n "$(ls -A "$out")" ]; then
+        fail "$name: left files behind: $(ls -A "$out" | tr '\n' ' ')"
+    else
+        pass "$name: $msg"
+    fi
+}
+
+# scenario NAME: writes $WORK/NAME.yaml from stdin and prints its path.
+scenario() {
+    cat >"$WORK/$1.yaml"
+    echo "$WORK/$1.yaml"
+}
+
+# A copy of the base scenario with one line replaced (sed expression).
+variant() {
+    local name=$1 expr=$2
+    sed -e "$expr" "$BASE" >"$WORK/$name.yaml"
+    echo "$WORK/$name.yaml"
+}
+
+f=$(scenario syntax <<'Y'
+name: broken
+workload:
+  arrival: {process: poisson, rate_rps: 0.5
+devices: {count: 1}
+Y
+)
+expect_bad syntax "syntax.yaml:[0-9]+:[0-9]+: .*(flow|expected|did not find)" run "$f"
+
+f=$(variant unknown_key 's/rate_rps: 0.5/rate_rsp: 0.5/')
+expect_bad unknown_key \
+    "unknown_key.yaml:9:[0-9]+: workload.arrival.rate_rsp: unknown key 'rate_rsp' \(did you mean 'rate_rps'\?\)" \
+    run "$f"
+
+f=$(variant unknown_top 's/^seed: 2024/sede: 2024/')
+expect_bad unknown_top "unknown_top.yaml:5:1: sede: unknown key 'sede' \(did you mean 'seed'\?\)" \
+    run "$f"
+
+f=$(variant wrong_type 's/count: 1/count: many/')
+expect_bad wrong_type "wrong_type.yaml:13:10: devices.count: expected an integer.*'many'" run "$f"
+
+f=$(variant wrong_kind 's/^arbiter: device/arbiter: [device, cloud]/')
+expect_bad wrong_kind "wrong_kind.yaml:[0-9]+:[0-9]+: arbiter: .*list" run "$f"
+
+f=$(variant out_of_range 's/rate_rps: 0.5/rate_rps: -2/')
+expect_bad out_of_range "out_of_range.yaml:9:[0-9]+: workload.arrival.rate_rps: .*> 0.*'-2'" \
+    run "$f"
+
+f=$(variant zero_slots 's/slots: 1/slots: 0/')
+expect_bad zero_slots "zero_slots.yaml:[0-9]+:[0-9]+: cloud.slots: .*'0'" run "$f"
+
+f=$(variant bad_dist 's/dist: exponential/dist: exponentail/')
+expect_bad bad_dist "bad_dist.yaml:14:[0-9]+: devices.model.overhead_ms.dist: .*did you mean 'exponential'" \
+    run "$f"
+
+f=$(variant bad_arbiter 's/^arbiter: device/arbiter: devise/')
+expect_bad bad_arbiter "bad_arbiter.yaml:19:10: arbiter: .*did you mean 'device'" run "$f"
+
+f=$(variant missing_key '/^workload:/,/^devices:/{/prompt_tokens/d}')
+expect_bad missing_key "missing_key.yaml:[0-9]+:[0-9]+: workload: missing required key 'prompt_tokens'" \
+    run "$f"
+
+f=$(variant warmup_too_long 's/warmup_s: 1000/warmup_s: 200000/')
+expect_bad warmup_too_long "warmup_too_long.yaml:[0-9]+:[0-9]+: run.warmup_s: .*shorter" run "$f"
+
+f=$(scenario empty </dev/null)
+expect_bad empty "empty.yaml.*empty" run "$f"
+
+f=$(scenario not_a_map <<'Y'
+- just
+- a list
+Y
+)
+expect_bad not_a_map "not_a_map.yaml:1:1: .*expected a map" run "$f"
+
+head -c 3000 /dev/urandom | tr -d '\n' >"$WORK/garbage.yaml"
+printf '\x01\x02\x7f' >>"$WORK/garbage.yaml"
+expect_bad garbage "garbage.yaml" run "$WORK/garbage.yaml"
+
+expect_bad missing_file "does-not-exist.yaml.*(No such file|cannot open)" run "$WORK/does-not-exist.yaml"
+expect_bad directory "$WORK.*" run "$WORK"
+
+expect_bad set_wrong_type "--set:1:[0-9]+: cloud.slots: .*'abc'" run "$BASE" --set cloud.slots=abc
+expect_bad set_unknown "--set.*cloud.slot.*did you mean 'slots'" run "$BASE" --set cloud.slot=3
+expect_bad set_malformed "--set.*(=|assignment)" run "$BASE" --set cloud.slots
+expect_bad set_through_scalar "--set.*arbiter" run "$BASE" --set arbiter.policy.x=1
+expect_bad reps_zero "--reps" run "$BASE" --reps 0
+expect_bad seed_negative "--seed" run "$BASE" --seed -4
+expect_bad format_bad "--format" run "$BASE" --format xml
+expect_bad unknown_option "unknown option" run "$BASE" --frobnicate
+expect_bad unknown_command "unknown command" frobnicate "$BASE"
+
+# validate reports the same errors without running.
+rc=0
+"$HAISIM" validate "$WORK/unknown_key.yaml" >/dev/null 2>"$WORK/validate.stderr" || rc=$?
+if [ "$rc" -eq 2 ] && grep -q "did you mean 'rate_rps'" "$WORK/validate.stderr"; then
+    pass "validate: exit 2 with the same message"
+else
+    fail "validate: exit $rc, stderr: $(cat "$WORK/validate.stderr")"
+fi
+if "$HAISIM" validate "$BASE" >"$WORK/validate.ok"; then
+    pass "validate on a good scenario: $(cat "$WORK/validate.ok")"
+else
+    fail "validate rejected a good scenario"
+fi
+
+finish
