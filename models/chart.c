@@ -50,14 +50,12 @@ static void chart_word(char *dst, size_t len, const char *src)
 {
     size_t i = 0;
     for (; src[i] && i + 1 < len; i++)
-        dst[i] = (src[i] == ' ' || src[i] == '\t' || src[i] == '"' || src[i] == '\'')
-                     ? '_'
-                     : src[i];
+        dst[i] =
+            (src[i] == ' ' || src[i] == '\t' || src[i] == '"' || src[i] == '\'') ? '_' : src[i];
     dst[i] = '\0';
 }
 
-static int chart_cdf_data(const char *dir, const struct experiment_results *res,
-                          struct error *err)
+static int chart_cdf_data(const char *dir, const struct experiment_results *res, struct error *err)
 {
     struct outfile out;
     if (outfile_open(&out, dir, "latency_cdf.dat", err) != 0)

@@ -37,8 +37,8 @@ static void cloud_first_token(struct sim *sim, void *payload)
     const struct link_config *net = &run->sc->network;
     double bytes = link_message_bytes(net, 1);
     req->bytes_down += bytes;
-    req->first_token_user_ns = link_send(net, &run->devices[req->device].down,
-                                         net->down_bytes_s, sim->now_ns, bytes, run->rng.network);
+    req->first_token_user_ns = link_send(net, &run->devices[req->device].down, net->down_bytes_s,
+                                         sim->now_ns, bytes, run->rng.network);
     sim_at(sim, req->last_token_tier_ns, cloud_finish, req);
 }
 
@@ -57,9 +57,8 @@ static void cloud_finish(struct sim *sim, void *payload)
     if (req->output_tokens > 1) {
         double message = link_message_bytes(net, 1);
         req->bytes_down += (double)(req->output_tokens - 1) * message;
-        req->last_token_user_ns = link_send(net, &run->devices[req->device].down,
-                                            net->down_bytes_s, sim->now_ns, message,
-                                            run->rng.network);
+        req->last_token_user_ns = link_send(net, &run->devices[req->device].down, net->down_bytes_s,
+                                            sim->now_ns, message, run->rng.network);
     } else {
         req->last_token_user_ns = req->first_token_user_ns;
     }
@@ -72,7 +71,7 @@ void cloud_submit(struct run *run, struct request *req)
     double bytes = link_message_bytes(net, req->prompt_tokens);
     req->location = LOCATION_CLOUD;
     req->bytes_up += bytes;
-    int64_t at = link_send(net, &run->devices[req->device].up, net->up_bytes_s,
-                           run->sim.now_ns, bytes, run->rng.network);
+    int64_t at = link_send(net, &run->devices[req->device].up, net->up_bytes_s, run->sim.now_ns,
+                           bytes, run->rng.network);
     sim_at(&run->sim, at, cloud_arrive, req);
 }

@@ -79,15 +79,14 @@ static int experiment_load_variants(struct experiment *ex, const struct experime
             if (ydoc_set_node(v->doc, ydoc_entry_key(v->set, k), ydoc_entry_value(v->set, k),
                               err) != 0)
                 return -1;
-        if (experiment_apply_sets(v->doc, opt, err) != 0 ||
-            experiment_load_variant(v, err) != 0)
+        if (experiment_apply_sets(v->doc, opt, err) != 0 || experiment_load_variant(v, err) != 0)
             return -1;
     }
     return 0;
 }
 
-int experiment_load(struct experiment *ex, const char *path,
-                    const struct experiment_options *opt, struct error *err)
+int experiment_load(struct experiment *ex, const char *path, const struct experiment_options *opt,
+                    struct error *err)
 {
     memset(ex, 0, sizeof *ex);
     if (!(ex->base = ydoc_load_file(path, err)) || experiment_apply_sets(ex->base, opt, err) != 0)
@@ -144,14 +143,13 @@ static void experiment_keep_cdf(struct run *run, const struct experiment_results
     }
 }
 
-int experiment_run(const struct experiment *ex, struct experiment_results *res,
-                   struct error *err)
+int experiment_run(const struct experiment *ex, struct experiment_results *res, struct error *err)
 {
     *res = (struct experiment_results){.n_variants = ex->n_variants,
                                        .n_reps = (size_t)ex->replications};
     res->values = calloc(res->n_variants * res->n_reps * METRIC_COUNT, sizeof res->values[0]);
-    res->cdf = calloc(res->n_variants * METRIC_LATENCY_COUNT * EXPERIMENT_CDF_POINTS,
-                      sizeof res->cdf[0]);
+    res->cdf =
+        calloc(res->n_variants * METRIC_LATENCY_COUNT * EXPERIMENT_CDF_POINTS, sizeof res->cdf[0]);
     if (!res->values || !res->cdf)
         return error_set(err, NULL, 0, 0, NULL, "out of memory");
     for (size_t v = 0; v < res->n_variants; v++) {

@@ -44,8 +44,8 @@ struct experiment_options {
     int64_t replications; /* 0: take the scenario's */
 };
 
-int experiment_load(struct experiment *ex, const char *path,
-                    const struct experiment_options *opt, struct error *err);
+int experiment_load(struct experiment *ex, const char *path, const struct experiment_options *opt,
+                    struct error *err);
 void experiment_free(struct experiment *ex);
 
 /* Quantile points kept per variant for CDF charts (replication 1): p = k/100, k = 1..100. */
@@ -72,8 +72,7 @@ static inline double *experiment_cdf(const struct experiment_results *r, size_t 
 }
 
 /* Runs every variant for every replication. */
-int experiment_run(const struct experiment *ex, struct experiment_results *res,
-                   struct error *err);
+int experiment_run(const struct experiment *ex, struct experiment_results *res, struct error *err);
 void experiment_results_free(struct experiment_results *res);
 
 #endif

@@ -16,8 +16,7 @@ int link_config_load(struct link_config *cfg, struct ydoc_node *map, struct erro
     if (load_required_f64(map, "up_mbps", RANGE_POSITIVE, &up_mbps, err) != 0 ||
         load_required_f64(map, "down_mbps", RANGE_POSITIVE, &down_mbps, err) != 0 ||
         ydoc_read_f64(map, "overhead_bytes", RANGE_NONNEGATIVE, &cfg->overhead_bytes, err) != 0 ||
-        ydoc_read_f64(map, "bytes_per_token", RANGE_NONNEGATIVE, &cfg->bytes_per_token, err) !=
-            0)
+        ydoc_read_f64(map, "bytes_per_token", RANGE_NONNEGATIVE, &cfg->bytes_per_token, err) != 0)
         return -1;
     cfg->up_bytes_s = up_mbps * 1e6 / 8.0;
     cfg->down_bytes_s = down_mbps * 1e6 / 8.0;

@@ -15,8 +15,8 @@ static inline int load_required_f64(struct ydoc_node *map, const char *key, stru
 }
 
 /* A section that must be a map when present (NULL when absent). */
-static inline int load_section(struct ydoc_node *parent, const char *key,
-                               struct ydoc_node **out, struct error *err)
+static inline int load_section(struct ydoc_node *parent, const char *key, struct ydoc_node **out,
+                               struct error *err)
 {
     *out = ydoc_get(parent, key);
     return *out ? ydoc_expect(*out, YDOC_MAP, err) : 0;

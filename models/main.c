@@ -85,9 +85,12 @@ static int cli_parse(int argc, char **argv, struct cli *cli)
 {
     enum { OPT_SEED = 256, OPT_REPS, OPT_SET, OPT_FORMAT };
     static const struct option options[] = {
-        {"output", required_argument, NULL, 'o'}, {"seed", required_argument, NULL, OPT_SEED},
-        {"reps", required_argument, NULL, OPT_REPS}, {"set", required_argument, NULL, OPT_SET},
-        {"format", required_argument, NULL, OPT_FORMAT}, {NULL, 0, NULL, 0},
+        {"output", required_argument, NULL, 'o'},
+        {"seed", required_argument, NULL, OPT_SEED},
+        {"reps", required_argument, NULL, OPT_REPS},
+        {"set", required_argument, NULL, OPT_SET},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {NULL, 0, NULL, 0},
     };
     cli->command = argv[1];
     optind = 2;
@@ -107,8 +110,7 @@ static int cli_parse(int argc, char **argv, struct cli *cli)
             break;
         case OPT_REPS:
             if (cli_parse_count(optarg, 100000, &n) != 0 || n == 0)
-                return cli_fail("--reps expects a whole number from 1 to 100000, got '%s'",
-                                optarg);
+                return cli_fail("--reps expects a whole number from 1 to 100000, got '%s'", optarg);
             cli->opt.replications = (int64_t)n;
             break;
         case OPT_SET:

@@ -24,25 +24,26 @@
 #include "stats.h"
 
 /* Latency families, each reported with every statistic of METRIC_STATS. */
-#define METRIC_LATENCIES(X)                                                                    \
-    X(TTFT, "ttft_ms", "time to first token at the user")                                     \
-    X(TTFT_SERVER, "ttft_server_ms", "time to first token at the serving tier")               \
-    X(TPOT, "tpot_ms", "time per output token after the first, at the user")                  \
-    X(E2E, "e2e_ms", "end-to-end latency at the user")                                        \
+#define METRIC_LATENCIES(X)                                                                        \
+    X(TTFT, "ttft_ms", "time to first token at the user")                                          \
+    X(TTFT_SERVER, "ttft_server_ms", "time to first token at the serving tier")                    \
+    X(TPOT, "tpot_ms", "time per output token after the first, at the user")                       \
+    X(E2E, "e2e_ms", "end-to-end latency at the user")                                             \
     X(QUEUE, "queue_ms", "wait before service at the serving tier")
 
-#define METRIC_STATS(X) X(MEAN, "mean") X(P50, "p50") X(P90, "p90") X(P95, "p95") X(P99, "p99") X(MAX, "max")
+#define METRIC_STATS(X)                                                                            \
+    X(MEAN, "mean") X(P50, "p50") X(P90, "p90") X(P95, "p95") X(P99, "p99") X(MAX, "max")
 
 /* Scalar metrics: id, name, unit, description. */
-#define METRIC_SCALARS(X)                                                                      \
-    X(COMPLETED, "requests_completed", "requests", "requests completed in the window")        \
-    X(THROUGHPUT_RPS, "throughput_rps", "req/s", "completed requests per second")             \
-    X(THROUGHPUT_TOK_S, "throughput_tok_s", "tok/s", "output tokens per second")              \
-    X(SHARE_DEVICE, "share_device", "fraction", "share of requests served on the device")     \
-    X(SHARE_CLOUD, "share_cloud", "fraction", "share of requests served in the cloud")        \
-    X(UTIL_DEVICE, "util_device", "fraction", "mean busy fraction of the devices")            \
-    X(UTIL_CLOUD, "util_cloud", "fraction", "busy fraction of the cloud slots")               \
-    X(BYTES_UP, "bytes_up_per_req", "bytes", "uplink bytes per request")                      \
+#define METRIC_SCALARS(X)                                                                          \
+    X(COMPLETED, "requests_completed", "requests", "requests completed in the window")             \
+    X(THROUGHPUT_RPS, "throughput_rps", "req/s", "completed requests per second")                  \
+    X(THROUGHPUT_TOK_S, "throughput_tok_s", "tok/s", "output tokens per second")                   \
+    X(SHARE_DEVICE, "share_device", "fraction", "share of requests served on the device")          \
+    X(SHARE_CLOUD, "share_cloud", "fraction", "share of requests served in the cloud")             \
+    X(UTIL_DEVICE, "util_device", "fraction", "mean busy fraction of the devices")                 \
+    X(UTIL_CLOUD, "util_cloud", "fraction", "busy fraction of the cloud slots")                    \
+    X(BYTES_UP, "bytes_up_per_req", "bytes", "uplink bytes per request")                           \
     X(BYTES_DOWN, "bytes_down_per_req", "bytes", "downlink bytes per request")
 
 enum metric_latency {
@@ -67,7 +68,7 @@ enum metric_scalar {
 };
 
 /* Index of a latency statistic or of a scalar in a metric vector. */
-#define METRIC_INDEX_LATENCY(lat, stat) ((size_t)(lat) * METRIC_STAT_COUNT + (size_t)(stat))
+#define METRIC_INDEX_LATENCY(lat, stat) ((size_t)(lat)*METRIC_STAT_COUNT + (size_t)(stat))
 #define METRIC_INDEX_SCALAR(s) ((size_t)METRIC_LATENCY_COUNT * METRIC_STAT_COUNT + (size_t)(s))
 #define METRIC_COUNT METRIC_INDEX_SCALAR(METRIC_SCALAR_COUNT)
 
@@ -99,7 +100,7 @@ void metrics_record(struct metrics *m, const struct request *req);
 
 /* Utilisation and window figures that the run knows and the collector does not. */
 struct metrics_context {
-    double window_s;                     /* measurement window length */
+    double window_s;                      /* measurement window length */
     double busy_fraction[LOCATION_COUNT]; /* per tier */
 };
 

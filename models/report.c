@@ -33,8 +33,8 @@ static void report_number(char *buf, size_t len, double x)
         snprintf(buf, len, "%.4g", x);
 }
 
-static void report_table(FILE *f, const struct experiment *ex,
-                         const struct experiment_results *res, double *scratch)
+static void report_table(FILE *f, const struct experiment *ex, const struct experiment_results *res,
+                         double *scratch)
 {
     enum { NAME_W = 22, UNIT_W = 9, COL_W = 22 };
     fprintf(f, "scenario %s, seed %llu, %zu replication%s%s\n", ex->name,
@@ -95,8 +95,8 @@ static void report_json_string(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void report_json(FILE *f, const struct experiment *ex,
-                        const struct experiment_results *res, double *scratch)
+static void report_json(FILE *f, const struct experiment *ex, const struct experiment_results *res,
+                        double *scratch)
 {
     fputs("{\n  \"scenario\": ", f);
     report_json_string(f, ex->name);
@@ -141,8 +141,8 @@ static void report_csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static void report_csv(FILE *f, const struct experiment *ex,
-                       const struct experiment_results *res, double *scratch)
+static void report_csv(FILE *f, const struct experiment *ex, const struct experiment_results *res,
+                       double *scratch)
 {
     fputs("variant,metric,unit,mean,ci95_half_width,replications\n", f);
     for (size_t v = 0; v < res->n_variants; v++) {

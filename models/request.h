@@ -18,8 +18,8 @@ enum location { LOCATION_DEVICE, LOCATION_CLOUD, LOCATION_COUNT };
 const char *location_name(enum location loc);
 
 struct request {
-    uint64_t id;        /* arrival order, from 0 */
-    uint32_t device;    /* origin device index */
+    uint64_t id;     /* arrival order, from 0 */
+    uint32_t device; /* origin device index */
     uint32_t prompt_tokens;
     uint32_t output_tokens;
     enum location location;

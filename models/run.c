@@ -48,8 +48,8 @@ int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t
 
 void run_free(struct run *run)
 {
-    gsl_rng *streams[] = {run->rng.arrivals, run->rng.workload, run->rng.network,
-                          run->rng.device, run->rng.cloud};
+    gsl_rng *streams[] = {run->rng.arrivals, run->rng.workload, run->rng.network, run->rng.device,
+                          run->rng.cloud};
     for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++)
         if (streams[i])
             gsl_rng_free(streams[i]);

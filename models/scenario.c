@@ -54,8 +54,7 @@ int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
     memset(sc, 0, sizeof *sc);
     sc->name = "scenario";
     sc->replications = 1;
-    if (ydoc_expect(root, YDOC_MAP, err) != 0 ||
-        ydoc_read_str(root, "name", &sc->name, err) != 0 ||
+    if (ydoc_expect(root, YDOC_MAP, err) != 0 || ydoc_read_str(root, "name", &sc->name, err) != 0 ||
         ydoc_read_str(root, "description", &(const char *){NULL}, err) != 0 ||
         ydoc_read_i64(root, "seed", 0, INT64_MAX, &seed, err) != 0 ||
         ydoc_read_i64(root, "replications", 1, 100000, &sc->replications, err) != 0)

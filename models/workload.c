@@ -8,8 +8,7 @@
 
 static const char *const workload_processes[] = {"poisson"};
 
-int workload_config_load(struct workload_config *cfg, struct ydoc_node *map,
-                         struct error *err)
+int workload_config_load(struct workload_config *cfg, struct ydoc_node *map, struct error *err)
 {
     struct ydoc_node *arrival, *prompt, *output;
     int process = 0;
@@ -27,8 +26,7 @@ int workload_config_load(struct workload_config *cfg, struct ydoc_node *map,
         ydoc_require(map, "output_tokens", &output, err) != 0 ||
         dist_parse(&cfg->output_tokens, output, err) != 0)
         return -1;
-    return ydoc_read_i64(map, "max_prompt_tokens", 1, INT32_MAX, &cfg->max_prompt_tokens,
-                         err) ||
+    return ydoc_read_i64(map, "max_prompt_tokens", 1, INT32_MAX, &cfg->max_prompt_tokens, err) ||
            ydoc_read_i64(map, "max_output_tokens", 1, INT32_MAX, &cfg->max_output_tokens, err);
 }
 

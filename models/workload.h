@@ -29,8 +29,7 @@ struct workload_config {
 
 /* Reads arrival {process: poisson, rate_rps}, prompt_tokens, output_tokens (distributions,
  * required) and the optional max_prompt_tokens / max_output_tokens. */
-int workload_config_load(struct workload_config *cfg, struct ydoc_node *map,
-                         struct error *err);
+int workload_config_load(struct workload_config *cfg, struct ydoc_node *map, struct error *err);
 void workload_config_free(struct workload_config *cfg);
 
 /* Seconds to the next arrival. */

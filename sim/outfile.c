@@ -17,8 +17,7 @@ int outfile_mkdirs(const char *dir, struct error *err)
             continue;
         *p = '\0';
         if (mkdir(path, 0777) != 0 && errno != EEXIST)
-            return error_set(err, path, 0, 0, NULL, "cannot create directory: %s",
-                             strerror(errno));
+            return error_set(err, path, 0, 0, NULL, "cannot create directory: %s", strerror(errno));
         *p = c;
         if (c == '\0')
             break;

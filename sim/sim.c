@@ -25,8 +25,8 @@ static void sim_timer_fire(struct sim *sim, void *payload)
     timer->handler(sim, timer->payload);
 }
 
-void sim_timer_arm(struct sim *sim, struct sim_timer *timer, int64_t time_ns,
-                   sim_handler handler, void *payload)
+void sim_timer_arm(struct sim *sim, struct sim_timer *timer, int64_t time_ns, sim_handler handler,
+                   void *payload)
 {
     timer->handler = handler;
     timer->payload = payload;

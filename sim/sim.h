@@ -45,24 +45,23 @@ void sim_free(struct sim *sim);
 /* Schedules handler(sim, payload) at absolute time_ns (clamped to now if earlier). */
 static inline void sim_at(struct sim *sim, int64_t time_ns, sim_handler handler, void *payload)
 {
-    struct evq_event ev = {time_ns < sim->now_ns ? sim->now_ns : time_ns, sim->next_seq++,
-                           handler, payload};
+    struct evq_event ev = {time_ns < sim->now_ns ? sim->now_ns : time_ns, sim->next_seq++, handler,
+                           payload};
     if (evq_push(&sim->queue, &ev) != 0) {
         sim->out_of_memory = true;
         sim->stop_requested = true;
     }
 }
 
-static inline void sim_after(struct sim *sim, int64_t delay_ns, sim_handler handler,
-                             void *payload)
+static inline void sim_after(struct sim *sim, int64_t delay_ns, sim_handler handler, void *payload)
 {
     sim_at(sim, sim->now_ns + delay_ns, handler, payload);
 }
 
 /* Arms (or re-arms) timer to call handler(sim, payload) at time_ns; a previous arming is
  * cancelled. */
-void sim_timer_arm(struct sim *sim, struct sim_timer *timer, int64_t time_ns,
-                   sim_handler handler, void *payload);
+void sim_timer_arm(struct sim *sim, struct sim_timer *timer, int64_t time_ns, sim_handler handler,
+                   void *payload);
 void sim_timer_cancel(struct sim_timer *timer);
 static inline bool sim_timer_armed(const struct sim_timer *timer)
 {

@@ -32,8 +32,7 @@ static void pops_in_time_order_after_random_pushes(void **state)
     struct evq_event prev = {-1, 0, NULL, NULL}, ev;
     size_t popped = 0;
     while (evq_pop(&q, &ev)) {
-        assert_true(ev.time_ns > prev.time_ns ||
-                    (ev.time_ns == prev.time_ns && ev.seq > prev.seq));
+        assert_true(ev.time_ns > prev.time_ns || (ev.time_ns == prev.time_ns && ev.seq > prev.seq));
         prev = ev;
         popped++;
     }

@@ -130,8 +130,8 @@ static double bare_rate(size_t n, uint64_t holds, const int64_t *increments)
     size_t len = 0;
     uint64_t next = 0, seq = 1;
     for (size_t i = 0; i < n; i++)
-        bare_push(h, &len, (struct bare_key){increments[next++ & (INCREMENT_TABLE_SIZE - 1)],
-                                             seq++});
+        bare_push(h, &len,
+                  (struct bare_key){increments[next++ & (INCREMENT_TABLE_SIZE - 1)], seq++});
     double t0 = wall_s();
     for (uint64_t i = 0; i < holds; i++) {
         struct bare_key k = bare_pop(h, &len);
@@ -164,8 +164,8 @@ int main(int argc, char **argv)
             best_kernel = k > best_kernel ? k : best_kernel;
             best_bare = b > best_bare ? b : best_bare;
         }
-        printf("hold N=%zu kernel_ev_s=%.0f bare_ev_s=%.0f ratio=%.2f\n", n, best_kernel,
-               best_bare, best_kernel / best_bare);
+        printf("hold N=%zu kernel_ev_s=%.0f bare_ev_s=%.0f ratio=%.2f\n", n, best_kernel, best_bare,
+               best_kernel / best_bare);
         fflush(stdout);
     }
     free(increments);
