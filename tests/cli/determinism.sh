@@ -35,11 +35,13 @@ same "--reps 5 --seed 42 equals the scenario's own: summary.json" "$WORK/a/summa
 
 # Replication r draws from streams seeded by (seed, r, name): the first 3 replications of a
 # 5-replication run are the 3 of a 3-replication run, so their per-replication CSV rows
-# match. The CDF file comes from the last replication, so compare runs of equal length.
+# match, and so does the CDF data, which comes from replication 1.
 run_to d --reps 3
 run_to e --reps 3
 same "--reps 3 twice: summary.csv" "$WORK/d/summary.csv" "$WORK/e/summary.csv"
 differ "--reps 3 differs from --reps 5" "$WORK/a/summary.csv" "$WORK/d/summary.csv"
+same "replication 1's CDF is the same whether 3 or 5 are run" "$WORK/a/latency_cdf.dat" \
+    "$WORK/d/latency_cdf.dat"
 # first_reps K FILE: the first K per-replication values of every metric in summary.json.
 first_reps() {
     awk -v k="$1" -F'"replications": \\[' 'NF > 1 {
