@@ -7,6 +7,7 @@
 
 const struct arbiter_ops *const arbiter_registry[] = {
     &arbiter_device,
+    &arbiter_edge,
     &arbiter_cloud,
 };
 const size_t arbiter_registry_len = sizeof arbiter_registry / sizeof arbiter_registry[0];
@@ -35,7 +36,8 @@ static int arbiter_unknown(struct ydoc_node *at, const char *name, struct error 
     return ydoc_error(at, err, "unknown arbiter '%s'; known: %s", name, known);
 }
 
-int arbiter_load(const struct arbiter_ops **out, struct ydoc_node *root, struct error *err)
+int arbiter_load(const struct arbiter_ops **out, struct ydoc_node *root,
+                 const bool present[LOCATION_COUNT], struct error *err)
 {
     *out = &arbiter_device;
     struct ydoc_node *node = ydoc_get(root, "arbiter");
@@ -49,6 +51,13 @@ int arbiter_load(const struct arbiter_ops **out, struct ydoc_node *root, struct 
     const struct arbiter_ops *ops = arbiter_find(ydoc_text(name_node));
     if (!ops)
         return arbiter_unknown(name_node, ydoc_text(name_node), err);
+    for (int loc = 0; loc < LOCATION_COUNT; loc++)
+        if ((ops->uses & (1u << loc)) && !present[loc])
+            return ydoc_error(name_node, err,
+                              "arbiter '%s' sends requests to the %s, but the scenario has no "
+                              "'%s' tier",
+                              ops->name, location_name((enum location)loc),
+                              location_name((enum location)loc));
     *out = ops;
     return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef HAISIM_ARBITER_H
 #define HAISIM_ARBITER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -18,6 +19,9 @@ struct run;
 struct arbiter_ops {
     const char *name;
     const char *summary;
+    /* Tiers the policy may choose, as a mask of 1u << LOCATION_*; loading checks that the
+     * scenario has them. */
+    unsigned uses;
     /* Where req runs; called at arrival. */
     enum location (*decide)(const struct run *run, const struct request *req);
 };
@@ -30,11 +34,14 @@ extern const size_t arbiter_registry_len;
 const struct arbiter_ops *arbiter_find(const char *name);
 
 /* Reads `arbiter: NAME` (or `arbiter: {policy: NAME}`) from the scenario root; an unknown
- * name lists the known ones and suggests the closest. Default: device. */
-int arbiter_load(const struct arbiter_ops **out, struct ydoc_node *root, struct error *err);
+ * name lists the known ones and suggests the closest. Default: device. present[loc] says
+ * which tiers the scenario has; a policy that may choose a missing tier is an error. */
+int arbiter_load(const struct arbiter_ops **out, struct ydoc_node *root,
+                 const bool present[LOCATION_COUNT], struct error *err);
 
 /* The policies (one file each). */
 extern const struct arbiter_ops arbiter_device;
+extern const struct arbiter_ops arbiter_edge;
 extern const struct arbiter_ops arbiter_cloud;
 
 #endif

@@ -11,5 +11,6 @@ static enum location arbiter_cloud_decide(const struct run *run, const struct re
 const struct arbiter_ops arbiter_cloud = {
     .name = "cloud",
     .summary = "always send the request to the cloud LLM",
+    .uses = 1u << LOCATION_CLOUD,
     .decide = arbiter_cloud_decide,
 };

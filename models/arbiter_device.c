@@ -11,5 +11,6 @@ static enum location arbiter_device_decide(const struct run *run, const struct r
 const struct arbiter_ops arbiter_device = {
     .name = "device",
     .summary = "always run on the device's small model",
+    .uses = 1u << LOCATION_DEVICE,
     .decide = arbiter_device_decide,
 };

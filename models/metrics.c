@@ -89,6 +89,11 @@ void metrics_free(struct metrics *m)
 
 void metrics_record(struct metrics *m, const struct request *req)
 {
+    m->outcomes[req->outcome]++;
+    m->bytes_up += req->bytes_up;
+    m->bytes_down += req->bytes_down;
+    if (req->outcome != OUTCOME_COMPLETED && req->outcome != OUTCOME_FALLBACK)
+        return;
     struct stats_stream *lat = m->latency;
     stats_stream_add(&lat[METRIC_LATENCY_TTFT],
                      simtime_to_ms(req->first_token_user_ns - req->arrival_ns));
@@ -102,11 +107,9 @@ void metrics_record(struct metrics *m, const struct request *req)
                      simtime_to_ms(req->last_token_user_ns - req->arrival_ns));
     stats_stream_add(&lat[METRIC_LATENCY_QUEUE],
                      simtime_to_ms(req->service_start_ns - req->tier_arrival_ns));
-    m->completed++;
+    m->served++;
     m->output_tokens += req->output_tokens;
     m->at_location[req->location]++;
-    m->bytes_up += req->bytes_up;
-    m->bytes_down += req->bytes_down;
 }
 
 double metrics_quantile(struct metrics *m, enum metric_latency lat, double p)
@@ -131,16 +134,24 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
             values[METRIC_INDEX_LATENCY(lat, stat)] = v;
         }
     }
-    double n = (double)m->completed;
+    double n = (double)m->served, arrived = 0;
+    for (int o = 0; o < OUTCOME_COUNT; o++)
+        arrived += (double)m->outcomes[o];
     double *scalar = values + METRIC_INDEX_SCALAR(0);
-    scalar[METRIC_COMPLETED] = n;
+    scalar[METRIC_ARRIVED] = arrived;
+    scalar[METRIC_COMPLETED] = (double)m->outcomes[OUTCOME_COMPLETED];
+    scalar[METRIC_FALLBACK] = (double)m->outcomes[OUTCOME_FALLBACK];
+    scalar[METRIC_FAILED_NETWORK] = (double)m->outcomes[OUTCOME_FAILED_NETWORK];
+    scalar[METRIC_REJECTED] = (double)m->outcomes[OUTCOME_REJECTED];
     scalar[METRIC_THROUGHPUT_RPS] = ctx->window_s > 0 ? n / ctx->window_s : NAN;
     scalar[METRIC_THROUGHPUT_TOK_S] =
         ctx->window_s > 0 ? (double)m->output_tokens / ctx->window_s : NAN;
     scalar[METRIC_SHARE_DEVICE] = n > 0 ? (double)m->at_location[LOCATION_DEVICE] / n : NAN;
+    scalar[METRIC_SHARE_EDGE] = n > 0 ? (double)m->at_location[LOCATION_EDGE] / n : NAN;
     scalar[METRIC_SHARE_CLOUD] = n > 0 ? (double)m->at_location[LOCATION_CLOUD] / n : NAN;
     scalar[METRIC_UTIL_DEVICE] = ctx->busy_fraction[LOCATION_DEVICE];
+    scalar[METRIC_UTIL_EDGE] = ctx->busy_fraction[LOCATION_EDGE];
     scalar[METRIC_UTIL_CLOUD] = ctx->busy_fraction[LOCATION_CLOUD];
-    scalar[METRIC_BYTES_UP] = n > 0 ? m->bytes_up / n : NAN;
-    scalar[METRIC_BYTES_DOWN] = n > 0 ? m->bytes_down / n : NAN;
+    scalar[METRIC_BYTES_UP] = arrived > 0 ? m->bytes_up / arrived : NAN;
+    scalar[METRIC_BYTES_DOWN] = arrived > 0 ? m->bytes_down / arrived : NAN;
 }

@@ -35,16 +35,22 @@
     X(MEAN, "mean") X(P50, "p50") X(P90, "p90") X(P95, "p95") X(P99, "p99") X(MAX, "max")
 
 /* Scalar metrics: id, name, unit, description. */
-#define METRIC_SCALARS(X)                                                                          \
-    X(COMPLETED, "requests_completed", "requests", "requests completed in the window")             \
-    X(THROUGHPUT_RPS, "throughput_rps", "req/s", "completed requests per second")                  \
-    X(THROUGHPUT_TOK_S, "throughput_tok_s", "tok/s", "output tokens per second")                   \
-    X(SHARE_DEVICE, "share_device", "fraction", "share of requests served on the device")          \
-    X(SHARE_CLOUD, "share_cloud", "fraction", "share of requests served in the cloud")             \
-    X(UTIL_DEVICE, "util_device", "fraction", "mean busy fraction of the devices")                 \
-    X(UTIL_CLOUD, "util_cloud", "fraction", "busy fraction of the cloud slots")                    \
-    X(BYTES_UP, "bytes_up_per_req", "bytes", "uplink bytes per request")                           \
-    X(BYTES_DOWN, "bytes_down_per_req", "bytes", "downlink bytes per request")
+#define METRIC_SCALARS(X)                                                                      \
+    X(ARRIVED, "requests_arrived", "requests", "requests that arrived in the window")          \
+    X(COMPLETED, "requests_completed", "requests", "requests completed where the arbiter sent them") \
+    X(FALLBACK, "requests_fallback", "requests", "requests the device served after a link failed") \
+    X(FAILED_NETWORK, "requests_failed_network", "requests", "requests lost to a link failure")  \
+    X(REJECTED, "requests_rejected", "requests", "requests a server could not hold")           \
+    X(THROUGHPUT_RPS, "throughput_rps", "req/s", "completed requests per second")             \
+    X(THROUGHPUT_TOK_S, "throughput_tok_s", "tok/s", "output tokens per second")              \
+    X(SHARE_DEVICE, "share_device", "fraction", "share of served requests run on the device")  \
+    X(SHARE_EDGE, "share_edge", "fraction", "share of served requests run on the edge")        \
+    X(SHARE_CLOUD, "share_cloud", "fraction", "share of served requests run in the cloud")     \
+    X(UTIL_DEVICE, "util_device", "fraction", "mean busy fraction of the devices")            \
+    X(UTIL_EDGE, "util_edge", "fraction", "busy fraction of the edge replicas")               \
+    X(UTIL_CLOUD, "util_cloud", "fraction", "busy fraction of the cloud replicas")            \
+    X(BYTES_UP, "bytes_up_per_req", "bytes", "bytes sent towards the cloud per request")      \
+    X(BYTES_DOWN, "bytes_down_per_req", "bytes", "bytes sent towards the user per request")
 
 enum metric_latency {
 #define METRIC_LATENCY_ENUM(id, name, desc) METRIC_LATENCY_##id,
@@ -87,7 +93,8 @@ long metric_find(const char *name);
 /* Collects per-request observations during one run. */
 struct metrics {
     struct stats_stream latency[METRIC_LATENCY_COUNT];
-    uint64_t completed;
+    uint64_t outcomes[OUTCOME_COUNT];
+    uint64_t served; /* completed or fallback: the requests with latencies */
     uint64_t output_tokens;
     uint64_t at_location[LOCATION_COUNT];
     double bytes_up, bytes_down;
@@ -95,7 +102,7 @@ struct metrics {
 
 int metrics_init(struct metrics *m);
 void metrics_free(struct metrics *m);
-/* Records a finished request (all its timestamps set). */
+/* Records an ended request: its outcome, and for a served one its latencies. */
 void metrics_record(struct metrics *m, const struct request *req);
 
 /* Utilisation and window figures that the run knows and the collector does not. */

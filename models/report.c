@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,10 +34,27 @@ static void report_number(char *buf, size_t len, double x)
         snprintf(buf, len, "%.4g", x);
 }
 
+/* The readable table leaves out rows with nothing to say: a metric no variant measured
+ * (a tier no variant has) or a count of failures that is zero everywhere. JSON and CSV
+ * keep every row. */
+static bool report_row_is_empty(const struct experiment_results *res, size_t m,
+                                struct metric_info mi)
+{
+    bool is_count = strcmp(mi.unit, "requests") == 0 && strcmp(mi.name, "requests_arrived") &&
+                    strcmp(mi.name, "requests_completed");
+    for (size_t v = 0; v < res->n_variants; v++)
+        for (size_t r = 0; r < res->n_reps; r++) {
+            double x = experiment_value(res, v, r)[m];
+            if (!isnan(x) && !(is_count && x == 0))
+                return false;
+        }
+    return true;
+}
+
 static void report_table(FILE *f, const struct experiment *ex, const struct experiment_results *res,
                          double *scratch)
 {
-    enum { NAME_W = 22, UNIT_W = 9, COL_W = 22 };
+    enum { NAME_W = 24, UNIT_W = 9, COL_W = 22 };
     fprintf(f, "scenario %s, seed %llu, %zu replication%s%s\n", ex->name,
             (unsigned long long)ex->seed, res->n_reps, res->n_reps == 1 ? "" : "s",
             res->n_reps > 1 ? " (mean ± 95% CI half-width)" : "");
@@ -46,7 +64,7 @@ static void report_table(FILE *f, const struct experiment *ex, const struct expe
     fputc('\n', f);
     for (size_t m = 0; m < METRIC_COUNT; m++) {
         struct metric_info mi = metric_info(m);
-        if (!mi.in_table)
+        if (!mi.in_table || report_row_is_empty(res, m, mi))
             continue;
         fprintf(f, "%-*s %-*s", NAME_W, mi.name, UNIT_W, mi.unit);
         for (size_t v = 0; v < res->n_variants; v++) {

@@ -7,8 +7,15 @@ enum { REQUEST_BLOCK = 1024 };
 
 const char *location_name(enum location loc)
 {
-    static const char *const names[LOCATION_COUNT] = {"device", "cloud"};
+    static const char *const names[LOCATION_COUNT] = {"device", "edge", "cloud"};
     return (unsigned)loc < LOCATION_COUNT ? names[loc] : "?";
+}
+
+const char *outcome_name(enum request_outcome outcome)
+{
+    static const char *const names[OUTCOME_COUNT] = {"pending", "completed", "fallback",
+                                                     "failed_network", "rejected"};
+    return (unsigned)outcome < OUTCOME_COUNT ? names[outcome] : "?";
 }
 
 void request_pool_init(struct request_pool *pool)
@@ -53,6 +60,8 @@ struct request *request_alloc(struct request_pool *pool)
     pool->free_list = req->next;
     *req = (struct request){
         .arrival_ns = -1,
+        .decided_ns = -1,
+        .end_ns = -1,
         .tier_arrival_ns = -1,
         .service_start_ns = -1,
         .first_token_tier_ns = -1,

@@ -8,30 +8,70 @@
 #ifndef HAISIM_REQUEST_H
 #define HAISIM_REQUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-/* Where a request is served. */
-enum location { LOCATION_DEVICE, LOCATION_CLOUD, LOCATION_COUNT };
+/* Where a request is served (or, for failures, where it was last). */
+enum location { LOCATION_DEVICE, LOCATION_EDGE, LOCATION_CLOUD, LOCATION_COUNT };
 
-/* "device", "cloud". */
+/* "device", "edge", "cloud". */
 const char *location_name(enum location loc);
 
+/* How a request ended. Every request ends in exactly one state; the summary counts each. */
+enum request_outcome {
+    OUTCOME_PENDING,        /* still in flight */
+    OUTCOME_COMPLETED,      /* its last token reached the user (location says where) */
+    OUTCOME_FALLBACK,       /* a link failed on the way to a remote tier; the device served it */
+    OUTCOME_FAILED_NETWORK, /* a link failed and the scenario says fail */
+    OUTCOME_REJECTED,       /* a server could not hold it (prompt + output beyond its KV cache) */
+    OUTCOME_COUNT
+};
+
+/* "pending", "completed", "fallback", "failed_network", "rejected". */
+const char *outcome_name(enum request_outcome outcome);
+
+/* Per-request state that belongs to the server serving it (server.c). */
+struct request_server_state {
+    void *replica;             /* the replica holding the request */
+    struct request *adm_prev;  /* running sequences in admission order (continuous) */
+    struct request *adm_next;
+    uint64_t finish_iter;      /* decode iteration at which the last token is produced */
+    uint32_t heap_pos;         /* position in the replica's finish heap */
+    uint32_t generated;        /* output tokens produced so far */
+    uint32_t admissions;       /* how many times admitted (> 1 after preemption) */
+    int64_t kv_tokens;         /* KV-cache tokens held or reserved */
+};
+
 struct request {
-    uint64_t id;     /* arrival order, from 0 */
-    uint32_t device; /* origin device index */
+    uint64_t id;         /* arrival order, from 0 */
+    uint32_t population; /* index of the device population */
+    uint32_t device;     /* origin device, index within all devices */
+    uint32_t task;       /* task class index */
     uint32_t prompt_tokens;
     uint32_t output_tokens;
+    uint32_t rag_tokens; /* context tokens added by retrieval (part of prompt_tokens once added) */
+    double difficulty;
+    bool is_private;
+    bool needs_rag;
     enum location location;
+    enum request_outcome outcome;
+    bool correct;
     int64_t arrival_ns;          /* at the user */
+    int64_t decided_ns;          /* the arbiter's decision */
     int64_t tier_arrival_ns;     /* reaches the serving tier (after any uplink) */
-    int64_t service_start_ns;    /* leaves the tier's queue */
+    int64_t service_start_ns;    /* admitted by the serving tier (first admission) */
     int64_t first_token_tier_ns; /* first output token produced by the model */
     int64_t last_token_tier_ns;
     int64_t first_token_user_ns; /* first output token at the user */
     int64_t last_token_user_ns;
-    double bytes_up;
+    int64_t end_ns;              /* when the outcome was settled */
+    double bytes_up;             /* on device links, both directions counted from the device */
     double bytes_down;
+    double energy_j;             /* device energy spent on this request */
+    double cost_usd;             /* server cost attributed to this request */
+    uint32_t private_tokens_out; /* tokens of a private request that left the device */
+    struct request_server_state srv;
     struct request *next; /* queue link; also the pool's free-list link */
 };
 
@@ -62,6 +102,16 @@ static inline void request_fifo_push(struct request_fifo *q, struct request *req
     else
         q->head = req;
     q->tail = req;
+    q->len++;
+}
+
+/* Puts req at the head (a preempted request goes back to the front of the queue). */
+static inline void request_fifo_push_front(struct request_fifo *q, struct request *req)
+{
+    req->next = q->head;
+    q->head = req;
+    if (!q->tail)
+        q->tail = req;
     q->len++;
 }
 

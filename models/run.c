@@ -1,11 +1,19 @@
 /* run: one replication of a scenario (see run.h). */
 #include "run.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
-#include "cloud.h"
-#include "device.h"
+#include "journey.h"
 #include "rng.h"
+
+/* Per-population arrival state: the payload of that population's arrival events. */
+struct run_population {
+    struct run *run;
+    uint32_t index;
+    gsl_rng *arrivals; /* "arrivals/<name>": adding a population never shifts another */
+    gsl_rng *workload; /* "workload/<name>" */
+};
 
 static void run_arrival(struct sim *sim, void *payload);
 
@@ -13,6 +21,37 @@ static int run_oom(struct run *run, struct error *err)
 {
     run->out_of_memory = true;
     return error_set(err, NULL, 0, 0, NULL, "out of memory");
+}
+
+static gsl_rng *run_named_stream(uint64_t seed, uint32_t replication, const char *kind,
+                                 const char *name)
+{
+    char full[256];
+    snprintf(full, sizeof full, "%s/%s", kind, name);
+    return rng_stream_new(seed, replication, full);
+}
+
+static int run_init_populations(struct run *run, uint64_t seed, uint32_t replication)
+{
+    const struct scenario *sc = run->sc;
+    run->populations = calloc(sc->n_populations, sizeof run->populations[0]);
+    if (!run->populations)
+        return -1;
+    for (size_t i = 0; i < sc->n_populations; i++) {
+        const struct population_config *pop = &sc->populations[i];
+        struct run_population *p = &run->populations[i];
+        p->run = run;
+        p->index = (uint32_t)i;
+        p->arrivals = run_named_stream(seed, replication, "arrivals", pop->name);
+        p->workload = run_named_stream(seed, replication, "workload", pop->name);
+        if (!p->arrivals || !p->workload)
+            return -1;
+        for (int64_t d = 0; d < pop->count; d++)
+            run->devices[pop->first_device + d].population = (uint32_t)i;
+        sim_at(&run->sim, simtime_from_s(workload_next_gap_s(&pop->workload, p->arrivals)),
+               run_arrival, p);
+    }
+    return 0;
 }
 
 int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t replication,
@@ -28,73 +67,98 @@ int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t
         gsl_rng **slot;
         const char *name;
     } streams[] = {
-        {&run->rng.arrivals, "arrivals"}, {&run->rng.workload, "workload"},
-        {&run->rng.network, "network"},   {&run->rng.device, "device"},
-        {&run->rng.cloud, "cloud"},
+        {&run->rng.network, "network"},
+        {&run->rng.device, "device"},
+        {&run->rng.server[LOCATION_EDGE], "edge"},
+        {&run->rng.server[LOCATION_CLOUD], "cloud"},
     };
     for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++)
         if (!(*streams[i].slot = rng_stream_new(seed, replication, streams[i].name)))
             return run_oom(run, err);
-    run->devices = calloc((size_t)sc->devices.count, sizeof run->devices[0]);
+    run->devices = calloc((size_t)sc->n_devices, sizeof run->devices[0]);
     if (!run->devices)
         return run_oom(run, err);
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++) {
+        if (!sc->tier[loc].present)
+            continue;
+        run->server[loc] = server_new(&sc->tier[loc].server, &run->sim,
+                                      journey_server_callbacks(run), run->rng.server[loc]);
+        if (!run->server[loc])
+            return run_oom(run, err);
+    }
     run->warmup_ns = simtime_from_s(sc->run.warmup_s);
     run->horizon_ns = sc->run.duration_s > 0 ? simtime_from_s(sc->run.duration_s) : SIMTIME_NEVER;
     run->arrivals_end_ns = -1;
-    sim_at(&run->sim, simtime_from_s(workload_next_gap_s(&sc->workload, run->rng.arrivals)),
-           run_arrival, NULL);
+    if (run_init_populations(run, seed, replication) != 0)
+        return run_oom(run, err);
     return 0;
 }
 
 void run_free(struct run *run)
 {
-    gsl_rng *streams[] = {run->rng.arrivals, run->rng.workload, run->rng.network, run->rng.device,
-                          run->rng.cloud};
+    for (size_t i = 0; run->populations && i < run->sc->n_populations; i++) {
+        if (run->populations[i].arrivals)
+            gsl_rng_free(run->populations[i].arrivals);
+        if (run->populations[i].workload)
+            gsl_rng_free(run->populations[i].workload);
+    }
+    free(run->populations);
+    gsl_rng *streams[] = {run->rng.network, run->rng.device, run->rng.server[LOCATION_EDGE],
+                          run->rng.server[LOCATION_CLOUD]};
     for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++)
         if (streams[i])
             gsl_rng_free(streams[i]);
+    for (int loc = 0; loc < LOCATION_COUNT; loc++)
+        server_free(run->server[loc]);
     free(run->devices);
     metrics_free(&run->metrics);
     request_pool_free(&run->pool);
     sim_free(&run->sim);
 }
 
-static void run_stop_arrivals(struct run *run, int64_t at_ns)
+/* Arrivals end at the horizon or after run.requests in all; the last population to stop
+ * sets the end of the measurement window. */
+static bool run_arrivals_open(struct run *run)
 {
-    run->arrivals_end_ns = at_ns;
+    const struct scenario *sc = run->sc;
+    if (run->sim.now_ns >= run->horizon_ns) {
+        run->arrivals_end_ns = run->horizon_ns;
+        return false;
+    }
+    if (sc->run.requests > 0 && run->arrivals >= (uint64_t)sc->run.requests) {
+        if (run->arrivals_end_ns < 0)
+            run->arrivals_end_ns = run->sim.now_ns;
+        return false;
+    }
+    return true;
 }
 
-/* One pending arrival at a time: each arrival schedules the next, so the event queue
- * holds O(requests in flight) events. */
+/* One pending arrival per population: each arrival schedules the next, so the event
+ * queue holds O(requests in flight) events. */
 static void run_arrival(struct sim *sim, void *payload)
 {
-    struct run *run = (struct run *)sim; /* struct run begins with its sim */
-    const struct scenario *sc = run->sc;
-    if (sim->now_ns >= run->horizon_ns) {
-        run_stop_arrivals(run, run->horizon_ns);
+    struct run_population *p = payload;
+    struct run *run = p->run;
+    const struct population_config *pop = &run->sc->populations[p->index];
+    if (!run_arrivals_open(run))
         return;
-    }
     struct request *req = request_alloc(&run->pool);
     if (!req) {
-        run->out_of_memory = true;
-        sim_stop(sim);
+        sim_out_of_memory(sim);
         return;
     }
     req->id = run->arrivals++;
     req->arrival_ns = sim->now_ns;
-    workload_fill_request(&sc->workload, (uint32_t)sc->devices.count, run->rng.workload, req);
-    if (sc->run.requests > 0 && run->arrivals >= (uint64_t)sc->run.requests)
-        run_stop_arrivals(run, sim->now_ns);
-    else
-        sim_after(sim, simtime_from_s(workload_next_gap_s(&sc->workload, run->rng.arrivals)),
-                  run_arrival, NULL);
-    if (sc->arbiter->decide(run, req) == LOCATION_CLOUD)
-        cloud_submit(run, req);
-    else
-        device_submit(run, req);
+    req->population = p->index;
+    workload_fill_request(&pop->workload, (uint32_t)pop->count, p->workload, req);
+    req->device += pop->first_device;
+    if (run_arrivals_open(run))
+        sim_after(sim, simtime_from_s(workload_next_gap_s(&pop->workload, p->arrivals)),
+                  run_arrival, p);
+    journey_start(run, req);
 }
 
-void run_request_done(struct run *run, struct request *req)
+void run_request_end(struct run *run, struct request *req)
 {
     if (req->arrival_ns >= run->warmup_ns)
         metrics_record(&run->metrics, req);
@@ -104,18 +168,21 @@ void run_request_done(struct run *run, struct request *req)
 int run_execute(struct run *run, struct run_result *result, struct error *err)
 {
     const struct scenario *sc = run->sc;
-    if (sim_run(&run->sim, SIMTIME_NEVER) != 0 || run->out_of_memory)
+    if (sim_run(&run->sim, SIMTIME_NEVER) != 0 || run->out_of_memory || run->sim.out_of_memory)
         return run_oom(run, err);
     int64_t end_ns = run->sim.now_ns > 0 ? run->sim.now_ns : 1;
     struct metrics_context ctx = {0};
     ctx.window_s = simtime_to_s(run->arrivals_end_ns - run->warmup_ns);
     double device_busy_ns = 0;
-    for (int64_t i = 0; i < sc->devices.count; i++)
+    for (int64_t i = 0; i < sc->n_devices; i++)
         device_busy_ns += (double)run->devices[i].busy_ns;
     ctx.busy_fraction[LOCATION_DEVICE] =
-        device_busy_ns / ((double)sc->devices.count * (double)end_ns);
-    ctx.busy_fraction[LOCATION_CLOUD] =
-        (double)run->cloud.busy_ns / ((double)sc->cloud.slots * (double)end_ns);
+        device_busy_ns / ((double)sc->n_devices * (double)end_ns);
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
+        ctx.busy_fraction[loc] =
+            run->server[loc] ? server_busy_s(run->server[loc]) /
+                                   (server_capacity(run->server[loc]) * simtime_to_s(end_ns))
+                             : NAN;
     metrics_finish(&run->metrics, &ctx, result->values);
     result->events = run->sim.events_handled;
     result->peak_requests_in_flight = run->pool.peak_in_use;

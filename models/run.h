@@ -1,14 +1,17 @@
 /* run: one replication of a scenario — the run object that owns everything a simulation
- * touches (kernel, RNG streams, devices, cloud, requests, metrics), so replications share
- * nothing and can run side by side.
+ * touches (kernel, RNG streams, devices, servers, links, requests, metrics), so
+ * replications share nothing and can run side by side.
  *
- * Request life cycle (first slice):
- *   arrival ─ arbiter ─┬─ device: FIFO queue on its device ─ overhead+prefill ─ decode ─ done
- *                      └─ cloud:  uplink ─ FCFS queue for a slot ─ overhead+prefill ─ decode,
- *                                 tokens stream down the device's downlink ─ done
- * A request is measured when its last token reaches the user; arrivals stop at
- * run.duration_s or after run.requests, and the run continues until every request is done,
- * so none is lost. */
+ * Request life cycle (journey.c):
+ *   arrival at the user's device
+ *   → to the orchestrator (device: nothing to send; edge or cloud: the prompt goes up)
+ *   → the arbiter decides where it runs
+ *   → to the serving tier (device, edge server or cloud server) over the links between
+ *   → served (device.c, server.c)
+ *   → first and last tokens travel back to the user along the way the request came
+ *   → done: measured, and its request record is reused.
+ * Arrivals stop at run.duration_s or after run.requests, and the run continues until every
+ * request has ended, so none is lost. */
 #ifndef HAISIM_RUN_H
 #define HAISIM_RUN_H
 
@@ -16,39 +19,38 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "link.h"
 #include "metrics.h"
 #include "request.h"
 #include "scenario.h"
+#include "server.h"
 #include "sim.h"
 
 struct device {
+    uint32_t population;
     struct request_fifo queue;
     struct request *serving;
-    struct link_direction up, down;
+    struct link_direction up[LOCATION_COUNT], down[LOCATION_COUNT]; /* to edge, to cloud */
     int64_t busy_ns;
-};
-
-struct cloud {
-    int64_t busy_slots;
-    struct request_fifo queue;
-    int64_t busy_ns; /* summed over slots */
 };
 
 /* Named RNG streams, one per component (rng.h). */
 struct run_streams {
-    gsl_rng *arrivals;
-    gsl_rng *workload;
     gsl_rng *network;
     gsl_rng *device;
-    gsl_rng *cloud;
+    gsl_rng *server[LOCATION_COUNT]; /* "edge", "cloud" */
 };
+
+struct run_population;
 
 struct run {
     struct sim sim;
     const struct scenario *sc;
     struct run_streams rng;
     struct device *devices;
-    struct cloud cloud;
+    struct run_population *populations; /* arrival state, one per population */
+    struct server *server[LOCATION_COUNT]; /* [LOCATION_EDGE], [LOCATION_CLOUD]; NULL if absent */
+    struct link_direction edge_cloud_up, edge_cloud_down;
     struct request_pool pool;
     struct metrics metrics;
     uint64_t arrivals;       /* requests created so far */
@@ -69,11 +71,13 @@ struct run_result {
 /* Sets up a replication; -1 with err filled on out-of-memory. */
 int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t replication,
              struct error *err);
+
 /* Simulates to the end and fills result. */
 int run_execute(struct run *run, struct run_result *result, struct error *err);
+
 void run_free(struct run *run);
 
-/* Called by the tiers when a request's last token has reached the user. */
-void run_request_done(struct run *run, struct request *req);
+/* Called when a request has ended (its outcome set): measures it and recycles it. */
+void run_request_end(struct run *run, struct request *req);
 
 #endif

@@ -1,6 +1,7 @@
 /* scenario: loading a scenario document into a struct scenario (see scenario.h). */
 #include "scenario.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "load_util.h"
@@ -23,38 +24,146 @@ static int scenario_load_run(struct run_config *run, struct ydoc_node *root, str
     return 0;
 }
 
-static int scenario_load_devices(struct device_config *dev, struct ydoc_node *root,
-                                 struct error *err)
+/* A server tier: absent is allowed (the arbiter and orchestrator checks say when a tier
+ * is needed). */
+static int scenario_load_tier(struct tier_config *tier, struct ydoc_node *root, const char *key,
+                              struct error *err)
 {
-    struct ydoc_node *map, *model;
-    dev->count = 1;
-    if (ydoc_require(root, "devices", &map, err) != 0 || ydoc_expect(map, YDOC_MAP, err) != 0 ||
-        ydoc_read_i64(map, "count", 1, 10000000, &dev->count, err) != 0 ||
-        ydoc_require(map, "model", &model, err) != 0 || ydoc_expect(model, YDOC_MAP, err) != 0)
-        return -1;
-    return llm_timing_load(&dev->model, model, err);
+    struct ydoc_node *map = ydoc_get(root, key);
+    tier->present = map != NULL;
+    if (!map)
+        return 0;
+    return ydoc_expect(map, YDOC_MAP, err) || server_config_load(&tier->server, map, err) ? -1
+                                                                                          : 0;
 }
 
-static int scenario_load_cloud(struct cloud_config *cloud, struct ydoc_node *root,
-                               struct error *err)
+/* The links of a population: `network: {cloud: LINK, edge: LINK}`, one per tier present. */
+static int scenario_load_population_links(struct population_config *pop, struct ydoc_node *map,
+                                          const struct scenario *sc, struct error *err)
 {
-    struct ydoc_node *map, *model;
-    cloud->slots = 1;
-    if (ydoc_require(root, "cloud", &map, err) != 0 || ydoc_expect(map, YDOC_MAP, err) != 0 ||
-        ydoc_read_i64(map, "slots", 1, 1000000, &cloud->slots, err) != 0 ||
-        ydoc_require(map, "model", &model, err) != 0 || ydoc_expect(model, YDOC_MAP, err) != 0)
+    static const char *const tier_key[LOCATION_COUNT] = {NULL, "edge", "cloud"};
+    struct ydoc_node *network = ydoc_get(map, "network");
+    if (network && ydoc_expect(network, YDOC_MAP, err) != 0)
         return -1;
-    return llm_timing_load(&cloud->model, model, err);
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++) {
+        struct ydoc_node *link = ydoc_get(network, tier_key[loc]);
+        if (!sc->tier[loc].present) {
+            if (link)
+                return ydoc_error(link, err, "a link to the %s, but the scenario has no '%s' tier",
+                                  tier_key[loc], tier_key[loc]);
+            continue;
+        }
+        if (!link)
+            return ydoc_error(network ? network : map, err,
+                              "missing the devices' link to the %s: network.%s", tier_key[loc],
+                              tier_key[loc]);
+        pop->has_link[loc] = true; /* before loading, so a partial load is freed */
+        if (ydoc_expect(link, YDOC_MAP, err) != 0 ||
+            link_config_load(&pop->link[loc], link, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int scenario_load_population(struct population_config *pop, struct ydoc_node *map,
+                                    const struct scenario *sc, struct error *err)
+{
+    struct ydoc_node *model, *workload;
+    pop->count = 1;
+    pop->name = "devices";
+    /* In a list each population needs a name (reports show it); one population is
+     * "devices" unless named. */
+    if (ydoc_expect(map, YDOC_MAP, err) != 0 ||
+        (sc->n_populations > 1 && ydoc_require(map, "name", &model, err) != 0) ||
+        ydoc_read_str(map, "name", &pop->name, err) != 0 ||
+        ydoc_read_i64(map, "count", 1, 10000000, &pop->count, err) != 0 ||
+        ydoc_require(map, "model", &model, err) != 0 || ydoc_expect(model, YDOC_MAP, err) != 0 ||
+        llm_perf_load(&pop->model, model, err) != 0)
+        return -1;
+    if (ydoc_require(map, "workload", &workload, err) != 0 ||
+        ydoc_expect(workload, YDOC_MAP, err) != 0 ||
+        workload_config_load(&pop->workload, workload, err) != 0)
+        return -1;
+    return scenario_load_population_links(pop, map, sc, err);
+}
+
+/* `devices` is one population (a map) or a list of them. */
+static int scenario_load_populations(struct scenario *sc, struct ydoc_node *root,
+                                     struct error *err)
+{
+    struct ydoc_node *devices;
+    if (ydoc_require(root, "devices", &devices, err) != 0)
+        return -1;
+    bool list = ydoc_kind(devices) == YDOC_SEQ;
+    if (list && ydoc_len(devices) == 0)
+        return ydoc_error(devices, err, "devices must list at least one population");
+    sc->n_populations = list ? ydoc_len(devices) : 1;
+    sc->populations = calloc(sc->n_populations, sizeof sc->populations[0]);
+    if (!sc->populations)
+        return error_set(err, NULL, 0, 0, NULL, "out of memory");
+    for (size_t i = 0; i < sc->n_populations; i++) {
+        struct population_config *pop = &sc->populations[i];
+        struct ydoc_node *map = list ? ydoc_item(devices, i) : devices;
+        if (scenario_load_population(pop, map, sc, err) != 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(sc->populations[j].name, pop->name) == 0)
+                return ydoc_error(ydoc_get(map, "name"), err,
+                                  "population name '%s' is used twice", pop->name);
+        pop->first_device = (uint32_t)sc->n_devices;
+        sc->n_devices += pop->count;
+        if (sc->n_devices > 10000000)
+            return ydoc_error(map, err, "more than 10,000,000 devices in all");
+    }
+    return 0;
+}
+
+/* The edge's link to the cloud, under edge.network.cloud, when both tiers exist. */
+static int scenario_load_edge_cloud(struct scenario *sc, struct ydoc_node *root,
+                                    struct error *err)
+{
+    struct ydoc_node *edge = ydoc_get(root, "edge");
+    struct ydoc_node *network = ydoc_get(edge, "network"), *link;
+    if (network && ydoc_expect(network, YDOC_MAP, err) != 0)
+        return -1;
+    link = ydoc_get(network, "cloud");
+    if (!sc->tier[LOCATION_EDGE].present || !sc->tier[LOCATION_CLOUD].present) {
+        if (link)
+            return ydoc_error(link, err, "an edge-cloud link needs both an edge and a cloud tier");
+        return 0;
+    }
+    if (!link)
+        return ydoc_error(network ? network : edge, err,
+                          "missing the edge's link to the cloud: edge.network.cloud");
+    sc->has_edge_cloud_link = true;
+    return ydoc_expect(link, YDOC_MAP, err) || link_config_load(&sc->edge_cloud, link, err) ? -1
+                                                                                           : 0;
+}
+
+static int scenario_load_orchestrator(struct scenario *sc, struct ydoc_node *root,
+                                      struct error *err)
+{
+    static const char *const names[] = {"device", "edge", "cloud"};
+    int loc = LOCATION_DEVICE;
+    if (ydoc_read_enum(root, "orchestrator", names, 3, &loc, err) != 0)
+        return -1;
+    sc->orchestrator = (enum location)loc;
+    if (loc != LOCATION_DEVICE && !sc->tier[loc].present)
+        return ydoc_error(ydoc_get(root, "orchestrator"), err,
+                          "the orchestrator runs in the %s, but the scenario has no '%s' tier",
+                          names[loc], names[loc]);
+    return 0;
 }
 
 int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
 {
-    struct ydoc_node *root = ydoc_root(doc), *section;
+    struct ydoc_node *root = ydoc_root(doc);
     int64_t seed = 1;
     memset(sc, 0, sizeof *sc);
     sc->name = "scenario";
     sc->replications = 1;
-    if (ydoc_expect(root, YDOC_MAP, err) != 0 || ydoc_read_str(root, "name", &sc->name, err) != 0 ||
+    if (ydoc_expect(root, YDOC_MAP, err) != 0 ||
+        ydoc_read_str(root, "name", &sc->name, err) != 0 ||
         ydoc_read_str(root, "description", &(const char *){NULL}, err) != 0 ||
         ydoc_read_i64(root, "seed", 0, INT64_MAX, &seed, err) != 0 ||
         ydoc_read_i64(root, "replications", 1, 100000, &sc->replications, err) != 0)
@@ -62,27 +171,33 @@ int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
     sc->seed = (uint64_t)seed;
     /* `variants` belongs to the experiment layer (experiment.c); mark it as known here. */
     (void)ydoc_get(root, "variants");
-    if (scenario_load_run(&sc->run, root, err) != 0)
+    if (scenario_load_run(&sc->run, root, err) != 0 ||
+        scenario_load_tier(&sc->tier[LOCATION_EDGE], root, "edge", err) != 0 ||
+        scenario_load_tier(&sc->tier[LOCATION_CLOUD], root, "cloud", err) != 0 ||
+        scenario_load_populations(sc, root, err) != 0 ||
+        scenario_load_edge_cloud(sc, root, err) != 0 ||
+        scenario_load_orchestrator(sc, root, err) != 0)
         return -1;
-    if (ydoc_require(root, "workload", &section, err) != 0 ||
-        ydoc_expect(section, YDOC_MAP, err) != 0 ||
-        workload_config_load(&sc->workload, section, err) != 0)
-        return -1;
-    if (scenario_load_devices(&sc->devices, root, err) != 0)
-        return -1;
-    if (ydoc_require(root, "network", &section, err) != 0 ||
-        ydoc_expect(section, YDOC_MAP, err) != 0 ||
-        link_config_load(&sc->network, section, err) != 0)
-        return -1;
-    if (scenario_load_cloud(&sc->cloud, root, err) != 0)
-        return -1;
-    return arbiter_load(&sc->arbiter, root, err);
+    bool present[LOCATION_COUNT] = {true, sc->tier[LOCATION_EDGE].present,
+                                    sc->tier[LOCATION_CLOUD].present};
+    return arbiter_load(&sc->arbiter, root, present, err);
 }
 
 void scenario_free(struct scenario *sc)
 {
-    workload_config_free(&sc->workload);
-    llm_timing_free(&sc->devices.model);
-    link_config_free(&sc->network);
-    llm_timing_free(&sc->cloud.model);
+    for (size_t i = 0; i < sc->n_populations; i++) {
+        struct population_config *pop = &sc->populations[i];
+        llm_perf_free(&pop->model);
+        workload_config_free(&pop->workload);
+        for (int loc = 0; loc < LOCATION_COUNT; loc++)
+            if (pop->has_link[loc])
+                link_config_free(&pop->link[loc]);
+    }
+    free(sc->populations);
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
+        if (sc->tier[loc].present)
+            server_config_free(&sc->tier[loc].server);
+    if (sc->has_edge_cloud_link)
+        link_config_free(&sc->edge_cloud);
+    memset(sc, 0, sizeof *sc);
 }

@@ -1,18 +1,26 @@
 /* scenario: a complete, validated description of one simulated system, loaded from a
  * YAML document (docs/scenario-reference.md lists every key).
  *
+ * A system is one or more device populations (each with its devices' small model, its
+ * workload and its links to the edge and the cloud), an optional edge tier (an enterprise
+ * server with its own model, linked to the cloud), an optional cloud tier, the place where
+ * the arbiter runs (the orchestrator) and the arbiter.
+ *
  * Loading reads every key a scenario may hold; after scenario_load the caller runs
  * ydoc_check_unused() on the document to reject keys nobody read. A scenario borrows
- * strings from its document (name), so the document must outlive it. */
+ * strings from its document (names), so the document must outlive it. */
 #ifndef HAISIM_SCENARIO_H
 #define HAISIM_SCENARIO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "arbiter.h"
 #include "error.h"
 #include "link.h"
-#include "llm_timing.h"
+#include "llm_perf.h"
+#include "request.h"
+#include "server.h"
 #include "workload.h"
 #include "ydoc.h"
 
@@ -22,14 +30,21 @@ struct run_config {
     int64_t requests;  /* arrivals stop after this many (0: no limit) */
 };
 
-struct device_config {
+/* A group of identical devices with one workload. */
+struct population_config {
+    const char *name;
     int64_t count;
-    struct llm_timing model;
+    uint32_t first_device; /* index of its first device among all devices */
+    struct llm_perf model;
+    struct workload_config workload;
+    bool has_link[LOCATION_COUNT]; /* links to the edge and the cloud */
+    struct link_config link[LOCATION_COUNT];
 };
 
-struct cloud_config {
-    int64_t slots; /* requests served at once, each at the model's single-stream speed */
-    struct llm_timing model;
+/* A server tier (edge or cloud). */
+struct tier_config {
+    bool present;
+    struct server_config server;
 };
 
 struct scenario {
@@ -37,10 +52,13 @@ struct scenario {
     uint64_t seed;
     int64_t replications;
     struct run_config run;
-    struct workload_config workload;
-    struct device_config devices;
-    struct link_config network;
-    struct cloud_config cloud;
+    struct population_config *populations;
+    size_t n_populations;
+    int64_t n_devices; /* over all populations */
+    struct tier_config tier[LOCATION_COUNT]; /* [LOCATION_EDGE], [LOCATION_CLOUD] */
+    bool has_edge_cloud_link;
+    struct link_config edge_cloud; /* up: edge → cloud */
+    enum location orchestrator;    /* where the arbiter runs */
     const struct arbiter_ops *arbiter;
 };
 

@@ -68,6 +68,13 @@ static inline bool sim_timer_armed(const struct sim_timer *timer)
     return timer->armed_seq != 0;
 }
 
+/* Records that a handler could not allocate and stops the loop (sim_run returns -1). */
+static inline void sim_out_of_memory(struct sim *sim)
+{
+    sim->out_of_memory = true;
+    sim->stop_requested = true;
+}
+
 /* Asks the loop to return after the current handler. */
 static inline void sim_stop(struct sim *sim)
 {

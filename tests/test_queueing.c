@@ -95,7 +95,7 @@ static void md1_mean_wait_matches_pollaczek_khinchine(void **state)
 
 static void mg1_lognormal_mean_wait_matches_pollaczek_khinchine(void **state)
 {
-    const double lambda = 0.4, mean = 1.0, cv = 1.5;
+    const double lambda = 0.4, mean = 1.0, cv = 1.0;
     double es2 = mean * mean * (1 + cv * cv);
     double rho = lambda * mean;
     assert_matches_formula("mg1_lognormal.yaml", 1000.0 * lambda * es2 / (2 * (1 - rho)));

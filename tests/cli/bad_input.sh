@@ -2,7 +2,7 @@
 # path, exit code 2, no crash (sanitizers abort on one), and no file in the output dir.
 . "$(dirname "$0")/lib.bash"
 
-BASE=$SRC/tests/scenarios/mm1.yaml
+BASE=$SRC/tests/scenarios/mmc.yaml
 
 # expect_bad NAME EXPECTED_STDERR_REGEX HAISIM_ARGS...
 expect_bad() {
@@ -49,40 +49,40 @@ Y
 )
 expect_bad syntax "syntax.yaml:[0-9]+:[0-9]+: .*(flow|expected|did not find)" run "$f"
 
-f=$(variant unknown_key 's/rate_rps: 0.5/rate_rsp: 0.5/')
+f=$(variant unknown_key 's/rate_rps: 3.0/rate_rsp: 3.0/')
 expect_bad unknown_key \
-    "unknown_key.yaml:9:[0-9]+: workload.arrival.rate_rsp: unknown key 'rate_rsp' \(did you mean 'rate_rps'\?\)" \
+    "unknown_key.yaml:12:[0-9]+: devices.workload.arrival.rate_rsp: unknown key 'rate_rsp' \(did you mean 'rate_rps'\?\)" \
     run "$f"
 
-f=$(variant unknown_top 's/^seed: 2024/sede: 2024/')
+f=$(variant unknown_top 's/^seed: 7/sede: 7/')
 expect_bad unknown_top "unknown_top.yaml:5:1: sede: unknown key 'sede' \(did you mean 'seed'\?\)" \
     run "$f"
 
-f=$(variant wrong_type 's/count: 1/count: many/')
-expect_bad wrong_type "wrong_type.yaml:13:10: devices.count: expected an integer.*'many'" run "$f"
+f=$(variant wrong_type 's/count: 50/count: many/')
+expect_bad wrong_type "wrong_type.yaml:9:10: devices.count: expected an integer.*'many'" run "$f"
 
-f=$(variant wrong_kind 's/^arbiter: device/arbiter: [device, cloud]/')
+f=$(variant wrong_kind 's/^arbiter: cloud/arbiter: [device, cloud]/')
 expect_bad wrong_kind "wrong_kind.yaml:[0-9]+:[0-9]+: arbiter: .*list" run "$f"
 
-f=$(variant out_of_range 's/rate_rps: 0.5/rate_rps: -2/')
-expect_bad out_of_range "out_of_range.yaml:9:[0-9]+: workload.arrival.rate_rps: .*> 0.*'-2'" \
+f=$(variant out_of_range 's/rate_rps: 3.0/rate_rps: -2/')
+expect_bad out_of_range "out_of_range.yaml:12:[0-9]+: devices.workload.arrival.rate_rps: .*> 0.*'-2'" \
     run "$f"
 
-f=$(variant zero_slots 's/slots: 1/slots: 0/')
+f=$(variant zero_slots 's/slots: 4/slots: 0/')
 expect_bad zero_slots "zero_slots.yaml:[0-9]+:[0-9]+: cloud.slots: .*'0'" run "$f"
 
 f=$(variant bad_dist 's/dist: exponential/dist: exponentail/')
-expect_bad bad_dist "bad_dist.yaml:14:[0-9]+: devices.model.overhead_ms.dist: .*did you mean 'exponential'" \
+expect_bad bad_dist "bad_dist.yaml:19:[0-9]+: cloud.model.overhead_ms.dist: .*did you mean 'exponential'" \
     run "$f"
 
-f=$(variant bad_arbiter 's/^arbiter: device/arbiter: devise/')
-expect_bad bad_arbiter "bad_arbiter.yaml:19:10: arbiter: .*did you mean 'device'" run "$f"
+f=$(variant bad_arbiter 's/^arbiter: cloud/arbiter: clowd/')
+expect_bad bad_arbiter "bad_arbiter.yaml:20:10: arbiter: .*did you mean 'cloud'" run "$f"
 
-f=$(variant missing_key '/^workload:/,/^devices:/{/prompt_tokens/d}')
-expect_bad missing_key "missing_key.yaml:[0-9]+:[0-9]+: workload: missing required key 'prompt_tokens'" \
+f=$(variant missing_key '/prompt_tokens/d')
+expect_bad missing_key "missing_key.yaml:12:[0-9]+: devices.workload: missing required key 'prompt_tokens'" \
     run "$f"
 
-f=$(variant warmup_too_long 's/warmup_s: 1000/warmup_s: 200000/')
+f=$(variant warmup_too_long 's/warmup_s: 500/warmup_s: 200000/')
 expect_bad warmup_too_long "warmup_too_long.yaml:[0-9]+:[0-9]+: run.warmup_s: .*shorter" run "$f"
 
 f=$(scenario empty </dev/null)
@@ -111,6 +111,21 @@ expect_bad seed_negative "--seed" run "$BASE" --seed -4
 expect_bad format_bad "--format" run "$BASE" --format xml
 expect_bad unknown_option "unknown option" run "$BASE" --frobnicate
 expect_bad unknown_command "unknown command" frobnicate "$BASE"
+
+# System-model consistency: tiers that are used must exist.
+f=$(variant no_cloud_tier '/^cloud:/,/^  model:/d')
+expect_bad no_cloud_tier "no_cloud_tier.yaml:[0-9]+:[0-9]+: devices.network.cloud: .*no 'cloud' tier" \
+    run "$f"
+f=$(variant orchestrator_edge 's/^arbiter: cloud/arbiter: cloud\norchestrator: edge/')
+expect_bad orchestrator_edge "orchestrator_edge.yaml:21:15: orchestrator: .*no 'edge' tier" run "$f"
+f=$(variant arbiter_edge 's/^arbiter: cloud/arbiter: edge/')
+expect_bad arbiter_edge "arbiter_edge.yaml:20:10: arbiter: arbiter 'edge' .*no 'edge' tier" run "$f"
+f=$(variant missing_link '/^  network:/,/^    cloud:/d')
+expect_bad missing_link "missing_link.yaml:[0-9]+:[0-9]+: devices: missing the devices' link to the cloud" \
+    run "$f"
+f=$(variant batching_typo 's/^  slots: 4/  batching: {mode: continous}/')
+expect_bad batching_typo "batching_typo.yaml:18:[0-9]+: cloud.batching.mode: .*did you mean 'continuous'" \
+    run "$f"
 
 # validate reports the same errors without running.
 rc=0

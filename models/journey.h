@@ -1,0 +1,35 @@
+/* journey: the path of a request through the system — to the orchestrator, the arbiter's
+ * decision, on to the serving tier, and its tokens back to the user — and how it ends.
+ *
+ * Hops (each a FIFO link direction, link.h):
+ *   device ↔ edge    the device's own link to the edge       (population network.edge)
+ *   device ↔ cloud   the device's own link to the cloud      (population network.cloud)
+ *   edge ↔ cloud     one link shared by all requests          (edge.network.cloud)
+ * Forward path, orchestrator O to serving tier S:
+ *   O = device   the device decides at arrival; the prompt goes straight to S
+ *   O = edge     the prompt goes up to the edge first; S = device gets a control message
+ *                back down, S = cloud gets the prompt forwarded over edge → cloud
+ *   O = cloud    the prompt goes up to the cloud first; S = device gets a control message,
+ *                S = edge gets the prompt over cloud → edge
+ * Response path: the first token and the last token each travel as one message from S to
+ * the user along the way the request came: edge → device, cloud → device, or
+ * cloud → edge → device when the edge orchestrated a request served in the cloud. Tokens
+ * between the first and the last are counted in bytes but not timed (decoding is much
+ * slower than the links; docs/model.md).
+ * Message sizes: prompt overhead + P × bytes_per_token; token overhead + bytes_per_token;
+ * control overhead only. */
+#ifndef HAISIM_JOURNEY_H
+#define HAISIM_JOURNEY_H
+
+#include "run.h"
+
+/* A request has arrived at its device: start its journey. */
+void journey_start(struct run *run, struct request *req);
+
+/* The device has produced req's last token (device.c). */
+void journey_device_done(struct run *run, struct request *req);
+
+/* Callbacks for the edge and cloud servers (server.h); ctx is the run. */
+struct server_callbacks journey_server_callbacks(struct run *run);
+
+#endif

@@ -1,0 +1,88 @@
+/* Tests of a request's path (models/journey.c): every orchestrator placement × serving
+ * tier of tests/scenarios/journey.yaml against timelines and byte counts worked out by hand
+ * (the scenario's header gives the inputs). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "experiment.h"
+
+struct expected_path {
+    const char *variant; /* orchestrator/serving tier */
+    double ttft_ms, e2e_ms, bytes_up, bytes_down;
+};
+
+/* Derivations (ms): d = device, e = edge, c = cloud; one-way d-e 5, d-c 50, e-c 20.
+ *  device/device  decide at once; first 1000, last 2000
+ *  device/edge    up 5; first 5+100, +5 = 110; last 5+200+5 = 210
+ *  device/cloud   up 50; first 50+10+50 = 110; last 50+20+50 = 120
+ *  edge/device    up 5, control down 5; first 10+1000; last 10+2000
+ *  edge/edge      as device/edge: 110, 210
+ *  edge/cloud     up 5 + 20; first 25+10 back 20+5 = 60; last 25+20+25 = 70
+ *  cloud/device   up 50, control down 50; first 100+1000; last 100+2000
+ *  cloud/edge     up 50, cloud->edge 20; first 70+100+5 = 175; last 70+200+5 = 275
+ *  cloud/cloud    up 50; first 50+10+50 = 110; last 50+20+50 = 120
+ * Bytes: prompt 500, token 104 (11 tokens, one message each), control 100; tokens through
+ * the edge count on both hops. */
+static const struct expected_path paths[] = {
+    {"device/device", 1000, 2000, 0, 0},
+    {"device/edge", 110, 210, 500, 11 * 104},
+    {"device/cloud", 110, 120, 500, 11 * 104},
+    {"edge/device", 1010, 2010, 500, 100},
+    {"edge/edge", 110, 210, 500, 11 * 104},
+    {"edge/cloud", 60, 70, 1000, 22 * 104},
+    {"cloud/device", 1100, 2100, 500, 100},
+    {"cloud/edge", 175, 275, 500, 500 + 11 * 104},
+    {"cloud/cloud", 110, 120, 500, 11 * 104},
+};
+
+static double value(const struct experiment_results *res, size_t v, const char *metric)
+{
+    long m = metric_find(metric);
+    assert_true(m >= 0);
+    return experiment_value(res, v, 0)[m];
+}
+
+static void every_path_matches_its_hand_worked_timeline(void **state)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/scenarios/journey.yaml", HAISIM_SOURCE_DIR);
+    struct experiment ex;
+    struct experiment_results res;
+    struct experiment_options opt = {0};
+    struct error err;
+    error_clear(&err);
+    if (experiment_load(&ex, path, &opt, &err) != 0 || experiment_run(&ex, &res, &err) != 0)
+        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+    assert_int_equal(ex.n_variants, sizeof paths / sizeof paths[0]);
+    for (size_t v = 0; v < ex.n_variants; v++) {
+        const struct expected_path *want = &paths[v];
+        assert_string_equal(ex.variants[v].name, want->variant);
+        double ttft = value(&res, v, "ttft_ms_mean"), e2e = value(&res, v, "e2e_ms_mean");
+        double up = value(&res, v, "bytes_up_per_req"), down = value(&res, v, "bytes_down_per_req");
+        printf("  %-13s ttft %8.3f ms (want %6.0f)  e2e %8.3f ms (want %6.0f)  bytes %5.0f up "
+               "%5.0f down\n",
+               want->variant, ttft, want->ttft_ms, e2e, want->e2e_ms, up, down);
+        assert_true(fabs(ttft - want->ttft_ms) < 1e-5);
+        assert_true(fabs(e2e - want->e2e_ms) < 1e-5);
+        assert_true(fabs(up - want->bytes_up) < 1e-9);
+        assert_true(fabs(down - want->bytes_down) < 1e-9);
+        assert_true(value(&res, v, "requests_completed") == 1);
+    }
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(every_path_matches_its_hand_worked_timeline),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
