@@ -3,72 +3,72 @@
 
 #include "device.h"
 
-/* --- hops --- */
-
-/* The link and direction states between tier `a` and tier `b` for req (a != b). */
-struct hop {
-    const struct link_config *link;
-    struct link_direction *dir;
-    double bandwidth_bytes_s;
-    bool upward; /* towards the cloud */
-};
-
-static struct hop journey_hop(struct run *run, const struct request *req, enum location from,
-                              enum location to)
-{
-    const struct population_config *pop = &run->sc->populations[req->population];
-    struct device *dev = &run->devices[req->device];
-    struct hop h;
-    if (from == LOCATION_DEVICE || to == LOCATION_DEVICE) {
-        enum location remote = from == LOCATION_DEVICE ? to : from;
-        h.link = &pop->link[remote];
-        h.upward = from == LOCATION_DEVICE;
-        h.dir = h.upward ? &dev->up[remote] : &dev->down[remote];
-    } else {
-        h.link = &run->sc->edge_cloud;
-        h.upward = from == LOCATION_EDGE;
-        h.dir = h.upward ? &run->edge_cloud_up : &run->edge_cloud_down;
-    }
-    h.bandwidth_bytes_s = h.upward ? h.link->up_bytes_s : h.link->down_bytes_s;
-    return h;
-}
-
-/* Sends a message carrying `tokens` tokens (0: a control message) from one tier to
- * another, now; handler(req) runs when it arrives. */
-static void journey_send(struct run *run, struct request *req, enum location from,
-                         enum location to, double tokens, sim_handler handler)
-{
-    struct hop h = journey_hop(run, req, from, to);
-    double bytes = link_message_bytes(h.link, tokens);
-    if (h.upward)
-        req->bytes_up += bytes;
-    else
-        req->bytes_down += bytes;
-    int64_t at = link_send(h.link, h.dir, h.bandwidth_bytes_s, run->sim.now_ns, bytes,
-                           run->rng.network);
-    sim_at(&run->sim, at, handler, req);
-}
-
-/* Sends a token message over the last hop, to the user, now: nothing else happens on its
- * arrival, so its time is computed, not simulated (two events fewer per request). */
-static int64_t journey_send_to_user(struct run *run, struct request *req, enum location from)
-{
-    struct hop h = journey_hop(run, req, from, LOCATION_DEVICE);
-    double bytes = link_message_bytes(h.link, 1);
-    req->bytes_down += bytes;
-    return link_send(h.link, h.dir, h.bandwidth_bytes_s, run->sim.now_ns, bytes,
-                     run->rng.network);
-}
-
 static struct run *journey_run(struct sim *sim)
 {
     return (struct run *)sim; /* struct run begins with its sim */
 }
 
+/* --- hops --- */
+
+/* The link between tier `from` and tier `to` for req (from != to), and the direction. */
+struct hop {
+    const struct netlink_config *link;
+    struct netlink_state *state;
+    enum netlink_direction dir; /* up: towards the cloud */
+};
+
+static struct hop journey_hop(struct run *run, const struct request *req, enum location from,
+                              enum location to)
+{
+    struct hop h;
+    if (from == LOCATION_DEVICE || to == LOCATION_DEVICE) {
+        enum location remote = from == LOCATION_DEVICE ? to : from;
+        h.link = &run->sc->populations[req->population].link[remote];
+        h.state = &run->devices[req->device].link[remote];
+        h.dir = from == LOCATION_DEVICE ? NETLINK_UP : NETLINK_DOWN;
+    } else {
+        h.link = &run->sc->edge_cloud;
+        h.state = &run->edge_cloud;
+        h.dir = from == LOCATION_EDGE ? NETLINK_UP : NETLINK_DOWN;
+    }
+    return h;
+}
+
+/* Sends a message carrying `tokens` tokens (0: a control message) from one tier to
+ * another, now. Every attempt's bytes are counted (retransmissions included). */
+static struct netlink_result journey_transmit(struct run *run, struct request *req,
+                                              enum location from, enum location to,
+                                              double tokens)
+{
+    struct hop h = journey_hop(run, req, from, to);
+    double bytes = netlink_message_bytes(h.link, tokens);
+    struct netlink_result res =
+        netlink_send(h.link, h.state, h.dir, run->sim.now_ns, bytes, run->rng.network);
+    if (res.status == NETLINK_DELIVERED) {
+        double on_air = bytes * (res.retransmissions + 1.0);
+        if (h.dir == NETLINK_UP)
+            req->bytes_up += on_air;
+        else
+            req->bytes_down += on_air;
+    }
+    return res;
+}
+
+/* As journey_transmit; on_arrival(req) runs when it arrives, on_failure(req) when the link
+ * gives up (outage with on_outage fail or timeout). */
+static void journey_send(struct run *run, struct request *req, enum location from,
+                         enum location to, double tokens, sim_handler on_arrival,
+                         sim_handler on_failure)
+{
+    struct netlink_result res = journey_transmit(run, req, from, to, tokens);
+    sim_at(&run->sim, res.time_ns, res.status == NETLINK_DELIVERED ? on_arrival : on_failure,
+           req);
+}
+
 /* --- ending --- */
 
 /* Settles req's outcome. A completed request ends when its last token reaches the user,
- * which may be later than now (journey_send_to_user). */
+ * which may be later than now (its last hop is computed, not simulated). */
 static void journey_end(struct run *run, struct request *req, enum request_outcome outcome)
 {
     req->outcome = outcome;
@@ -80,7 +80,7 @@ static void journey_end(struct run *run, struct request *req, enum request_outco
 
 void journey_device_done(struct run *run, struct request *req)
 {
-    journey_end(run, req, OUTCOME_COMPLETED);
+    journey_end(run, req, req->fell_back ? OUTCOME_FALLBACK : OUTCOME_COMPLETED);
 }
 
 /* --- serving --- */
@@ -100,6 +100,22 @@ static void journey_at_tier(struct sim *sim, void *payload)
     journey_serve_here(journey_run(sim), payload);
 }
 
+/* A link on the way to the serving tier gave up: the device serves the request itself
+ * (network.on_failure: fallback, the default) or the request fails. The device is taken
+ * to learn of the failure when the link reports it. */
+static void journey_forward_failed(struct sim *sim, void *payload)
+{
+    struct run *run = journey_run(sim);
+    struct request *req = payload;
+    if (run->sc->populations[req->population].fail_on_link_failure) {
+        journey_end(run, req, OUTCOME_FAILED_NETWORK);
+        return;
+    }
+    req->fell_back = true;
+    req->location = LOCATION_DEVICE;
+    device_submit(run, req);
+}
+
 /* The orchestrator has the request: the arbiter decides, and the request moves on. */
 static void journey_decide(struct run *run, struct request *req)
 {
@@ -112,7 +128,7 @@ static void journey_decide(struct run *run, struct request *req)
     }
     /* The device already has the prompt: a remote orchestrator only tells it to go. */
     double tokens = req->location == LOCATION_DEVICE ? 0 : req->prompt_tokens;
-    journey_send(run, req, here, req->location, tokens, journey_at_tier);
+    journey_send(run, req, here, req->location, tokens, journey_at_tier, journey_forward_failed);
 }
 
 static void journey_at_orchestrator(struct sim *sim, void *payload)
@@ -127,7 +143,7 @@ void journey_start(struct run *run, struct request *req)
         journey_decide(run, req);
     else
         journey_send(run, req, LOCATION_DEVICE, orchestrator, req->prompt_tokens,
-                     journey_at_orchestrator);
+                     journey_at_orchestrator, journey_forward_failed);
 }
 
 /* --- tokens back to the user --- */
@@ -138,59 +154,99 @@ static bool journey_via_edge(const struct run *run, const struct request *req)
     return req->location == LOCATION_CLOUD && run->sc->orchestrator == LOCATION_EDGE;
 }
 
-/* The first or last token has reached the edge on its way from the cloud: on to the user. */
-static void journey_first_at_edge(struct sim *sim, void *payload)
+/* Sends a token message over the last hop, to the user, now: nothing else happens on its
+ * arrival, so its time is computed, not simulated (two events fewer per request). Returns
+ * the arrival time, or -1 when the link gave up (the request is then marked failed). */
+static int64_t journey_send_to_user(struct run *run, struct request *req, enum location from)
+{
+    struct netlink_result res = journey_transmit(run, req, from, LOCATION_DEVICE, 1);
+    if (res.status == NETLINK_DELIVERED)
+        return res.time_ns;
+    req->response_failed = true;
+    return -1;
+}
+
+/* The first token reached the user at `at_ns` (or was lost: -1). */
+static void journey_first_delivered(struct run *run, struct request *req, int64_t at_ns)
+{
+    req->first_token_user_ns = at_ns;
+    if (req->output_tokens >= 2)
+        return;
+    /* The first token was the last: its delivery (or loss) ends the request. */
+    req->last_token_user_ns = at_ns;
+    journey_end(run, req, req->response_failed ? OUTCOME_FAILED_NETWORK : OUTCOME_COMPLETED);
+}
+
+static void journey_last_delivered(struct run *run, struct request *req, int64_t at_ns)
+{
+    req->last_token_user_ns = at_ns;
+    journey_end(run, req, req->response_failed ? OUTCOME_FAILED_NETWORK : OUTCOME_COMPLETED);
+}
+
+static void journey_response_failed(struct sim *sim, void *payload)
 {
     struct request *req = payload;
+    req->response_failed = true;
+}
+
+static void journey_first_at_edge(struct sim *sim, void *payload)
+{
     struct run *run = journey_run(sim);
-    req->first_token_user_ns = journey_send_to_user(run, req, LOCATION_EDGE);
-    if (req->output_tokens < 2) { /* the first token was the last */
-        req->last_token_user_ns = req->first_token_user_ns;
-        journey_end(run, req, OUTCOME_COMPLETED);
-    }
+    journey_first_delivered(run, payload, journey_send_to_user(run, payload, LOCATION_EDGE));
 }
 
 static void journey_last_at_edge(struct sim *sim, void *payload)
 {
-    struct request *req = payload;
     struct run *run = journey_run(sim);
-    req->last_token_user_ns = journey_send_to_user(run, req, LOCATION_EDGE);
-    journey_end(run, req, OUTCOME_COMPLETED);
+    journey_last_delivered(run, payload, journey_send_to_user(run, payload, LOCATION_EDGE));
+}
+
+/* The last token's message from the cloud was lost on the way to the edge. */
+static void journey_last_lost_to_edge(struct sim *sim, void *payload)
+{
+    struct request *req = payload;
+    req->response_failed = true;
+    journey_last_delivered(journey_run(sim), req, -1);
+}
+
+/* The first token's message from the cloud was lost on the way to the edge; for a
+ * one-token answer that ends the request. */
+static void journey_first_lost_to_edge(struct sim *sim, void *payload)
+{
+    struct request *req = payload;
+    journey_response_failed(sim, req);
+    journey_first_delivered(journey_run(sim), req, -1);
 }
 
 static void journey_server_first_token(struct sim *sim, struct request *req, void *ctx)
 {
     struct run *run = ctx;
-    if (journey_via_edge(run, req)) {
-        journey_send(run, req, LOCATION_CLOUD, LOCATION_EDGE, 1, journey_first_at_edge);
-        return;
-    }
-    req->first_token_user_ns = journey_send_to_user(run, req, req->location);
-    if (req->output_tokens < 2) { /* the first token was the last */
-        req->last_token_user_ns = req->first_token_user_ns;
-        journey_end(run, req, OUTCOME_COMPLETED);
-    }
+    if (journey_via_edge(run, req))
+        journey_send(run, req, LOCATION_CLOUD, LOCATION_EDGE, 1, journey_first_at_edge,
+                     journey_first_lost_to_edge);
+    else
+        journey_first_delivered(run, req, journey_send_to_user(run, req, req->location));
 }
 
 static void journey_server_done(struct sim *sim, struct request *req, void *ctx)
 {
     struct run *run = ctx;
     if (req->output_tokens < 2)
-        return; /* the first token was the last: it has ended the request */
+        return; /* the first token was the last: its delivery ends the request */
     /* Tokens 2 .. O-1 stream down one message each; their bytes are counted here (on every
      * hop of the way back), and only the last message is timed. */
     double middle = req->output_tokens - 2.0;
-    const struct link_config *to_user =
-        &run->sc->populations[req->population].link[journey_via_edge(run, req) ? LOCATION_EDGE
-                                                                              : req->location];
-    req->bytes_down += middle * link_message_bytes(to_user, 1);
-    if (journey_via_edge(run, req)) {
-        req->bytes_down += middle * link_message_bytes(&run->sc->edge_cloud, 1);
-        journey_send(run, req, LOCATION_CLOUD, LOCATION_EDGE, 1, journey_last_at_edge);
+    const struct population_config *pop = &run->sc->populations[req->population];
+    bool via_edge = journey_via_edge(run, req);
+    req->bytes_down +=
+        middle * netlink_message_bytes(&pop->link[via_edge ? LOCATION_EDGE : req->location], 1);
+    if (via_edge) {
+        req->bytes_down += middle * netlink_message_bytes(&run->sc->edge_cloud, 1);
+        journey_send(run, req, LOCATION_CLOUD, LOCATION_EDGE, 1, journey_last_at_edge,
+                     journey_last_lost_to_edge);
         return;
     }
-    req->last_token_user_ns = journey_send_to_user(run, req, req->location);
-    journey_end(run, req, OUTCOME_COMPLETED);
+    journey_last_delivered(run, req, journey_send_to_user(run, req, req->location));
 }
 
 static void journey_server_rejected(struct sim *sim, struct request *req, void *ctx)

@@ -1,7 +1,7 @@
 /* journey: the path of a request through the system — to the orchestrator, the arbiter's
  * decision, on to the serving tier, and its tokens back to the user — and how it ends.
  *
- * Hops (each a FIFO link direction, link.h):
+ * Hops (each a link with FIFO directions, loss and outages; netlink.h):
  *   device ↔ edge    the device's own link to the edge       (population network.edge)
  *   device ↔ cloud   the device's own link to the cloud      (population network.cloud)
  *   edge ↔ cloud     one link shared by all requests          (edge.network.cloud)

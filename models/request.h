@@ -54,6 +54,8 @@ struct request {
     double difficulty;
     bool is_private;
     bool needs_rag;
+    bool fell_back;       /* a link failed on the way; the device serves it instead */
+    bool response_failed; /* a token message was lost to a link failure */
     enum location location;
     enum request_outcome outcome;
     bool correct;

@@ -13,6 +13,9 @@ struct run_population {
     uint32_t index;
     gsl_rng *arrivals; /* "arrivals/<name>": adding a population never shifts another */
     gsl_rng *workload; /* "workload/<name>" */
+    /* One outage process for all the population's links to a tier (outage.shared). */
+    struct outage_state shared_outage[LOCATION_COUNT];
+    gsl_rng *shared_outage_rng[LOCATION_COUNT];
 };
 
 static void run_arrival(struct sim *sim, void *payload);
@@ -29,6 +32,42 @@ static gsl_rng *run_named_stream(uint64_t seed, uint32_t replication, const char
     char full[256];
     snprintf(full, sizeof full, "%s/%s", kind, name);
     return rng_stream_new(seed, replication, full);
+}
+
+/* The links of a population's devices. Each outage process draws from its own stream
+ * ("outage/<population>/<tier>[/<device>]"), so links' up and down periods do not depend on
+ * how often any policy uses them (common random numbers). */
+static int run_init_links(struct run *run, struct run_population *p, uint64_t seed,
+                          uint32_t replication)
+{
+    const struct population_config *pop = &run->sc->populations[p->index];
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++) {
+        if (!pop->has_link[loc])
+            continue;
+        const struct netlink_config *cfg = &pop->link[loc];
+        bool renewal = cfg->outage.kind == OUTAGE_RENEWAL;
+        char name[256];
+        if (cfg->outage.shared) {
+            snprintf(name, sizeof name, "%s/%s", pop->name, location_name((enum location)loc));
+            if (renewal && !(p->shared_outage_rng[loc] =
+                                 run_named_stream(seed, replication, "outage", name)))
+                return -1;
+            outage_state_init(&p->shared_outage[loc], &cfg->outage, p->shared_outage_rng[loc]);
+        }
+        for (int64_t d = 0; d < pop->count; d++) {
+            struct device *dev = &run->devices[pop->first_device + d];
+            if (renewal && !cfg->outage.shared) {
+                snprintf(name, sizeof name, "%s/%s/%lld", pop->name,
+                         location_name((enum location)loc), (long long)d);
+                if (!(dev->outage_rng[loc] = run_named_stream(seed, replication, "outage", name)))
+                    return -1;
+            }
+            netlink_state_init(&dev->link[loc], cfg, dev->outage_rng[loc]);
+            if (cfg->outage.shared)
+                dev->link[loc].shared_outage = &p->shared_outage[loc];
+        }
+    }
+    return 0;
 }
 
 static int run_init_populations(struct run *run, uint64_t seed, uint32_t replication)
@@ -48,6 +87,8 @@ static int run_init_populations(struct run *run, uint64_t seed, uint32_t replica
             return -1;
         for (int64_t d = 0; d < pop->count; d++)
             run->devices[pop->first_device + d].population = (uint32_t)i;
+        if (run_init_links(run, p, seed, replication) != 0)
+            return -1;
         sim_at(&run->sim, simtime_from_s(workload_next_gap_s(&pop->workload, p->arrivals)),
                run_arrival, p);
     }
@@ -91,17 +132,31 @@ int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t
     run->arrivals_end_ns = -1;
     if (run_init_populations(run, seed, replication) != 0)
         return run_oom(run, err);
+    if (sc->has_edge_cloud_link) {
+        if (sc->edge_cloud.outage.kind == OUTAGE_RENEWAL &&
+            !(run->edge_cloud_outage_rng = rng_stream_new(seed, replication, "outage/edge-cloud")))
+            return run_oom(run, err);
+        netlink_state_init(&run->edge_cloud, &sc->edge_cloud, run->edge_cloud_outage_rng);
+    }
     return 0;
 }
 
 void run_free(struct run *run)
 {
     for (size_t i = 0; run->populations && i < run->sc->n_populations; i++) {
-        if (run->populations[i].arrivals)
-            gsl_rng_free(run->populations[i].arrivals);
-        if (run->populations[i].workload)
-            gsl_rng_free(run->populations[i].workload);
+        struct run_population *p = &run->populations[i];
+        gsl_rng *owned[] = {p->arrivals, p->workload, p->shared_outage_rng[LOCATION_EDGE],
+                            p->shared_outage_rng[LOCATION_CLOUD]};
+        for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
+            if (owned[k])
+                gsl_rng_free(owned[k]);
     }
+    for (int64_t d = 0; run->devices && d < run->sc->n_devices; d++)
+        for (int loc = 0; loc < LOCATION_COUNT; loc++)
+            if (run->devices[d].outage_rng[loc])
+                gsl_rng_free(run->devices[d].outage_rng[loc]);
+    if (run->edge_cloud_outage_rng)
+        gsl_rng_free(run->edge_cloud_outage_rng);
     free(run->populations);
     gsl_rng *streams[] = {run->rng.network, run->rng.device, run->rng.server[LOCATION_EDGE],
                           run->rng.server[LOCATION_CLOUD]};

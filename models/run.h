@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "error.h"
-#include "link.h"
+#include "netlink.h"
 #include "metrics.h"
 #include "request.h"
 #include "scenario.h"
@@ -30,7 +30,8 @@ struct device {
     uint32_t population;
     struct request_fifo queue;
     struct request *serving;
-    struct link_direction up[LOCATION_COUNT], down[LOCATION_COUNT]; /* to edge, to cloud */
+    struct netlink_state link[LOCATION_COUNT]; /* to the edge, to the cloud */
+    gsl_rng *outage_rng[LOCATION_COUNT];       /* own outage process per link, when any */
     int64_t busy_ns;
 };
 
@@ -50,7 +51,8 @@ struct run {
     struct device *devices;
     struct run_population *populations; /* arrival state, one per population */
     struct server *server[LOCATION_COUNT]; /* [LOCATION_EDGE], [LOCATION_CLOUD]; NULL if absent */
-    struct link_direction edge_cloud_up, edge_cloud_down;
+    struct netlink_state edge_cloud;
+    gsl_rng *edge_cloud_outage_rng;
     struct request_pool pool;
     struct metrics metrics;
     uint64_t arrivals;       /* requests created so far */

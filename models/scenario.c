@@ -42,9 +42,13 @@ static int scenario_load_population_links(struct population_config *pop, struct 
                                           const struct scenario *sc, struct error *err)
 {
     static const char *const tier_key[LOCATION_COUNT] = {NULL, "edge", "cloud"};
+    static const char *const on_failure[] = {"fallback", "fail"};
     struct ydoc_node *network = ydoc_get(map, "network");
-    if (network && ydoc_expect(network, YDOC_MAP, err) != 0)
+    int fail = 0;
+    if (network && (ydoc_expect(network, YDOC_MAP, err) != 0 ||
+                    ydoc_read_enum(network, "on_failure", on_failure, 2, &fail, err) != 0))
         return -1;
+    pop->fail_on_link_failure = fail == 1;
     for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++) {
         struct ydoc_node *link = ydoc_get(network, tier_key[loc]);
         if (!sc->tier[loc].present) {
@@ -59,7 +63,7 @@ static int scenario_load_population_links(struct population_config *pop, struct 
                               tier_key[loc]);
         pop->has_link[loc] = true; /* before loading, so a partial load is freed */
         if (ydoc_expect(link, YDOC_MAP, err) != 0 ||
-            link_config_load(&pop->link[loc], link, err) != 0)
+            netlink_config_load(&pop->link[loc], link, err) != 0)
             return -1;
     }
     return 0;
@@ -135,8 +139,8 @@ static int scenario_load_edge_cloud(struct scenario *sc, struct ydoc_node *root,
     if (!link)
         return ydoc_error(network ? network : edge, err,
                           "missing the edge's link to the cloud: edge.network.cloud");
-    sc->has_edge_cloud_link = true;
-    return ydoc_expect(link, YDOC_MAP, err) || link_config_load(&sc->edge_cloud, link, err) ? -1
+    sc->has_edge_cloud_link = true; /* before loading, so a partial load is freed */
+    return ydoc_expect(link, YDOC_MAP, err) || netlink_config_load(&sc->edge_cloud, link, err) ? -1
                                                                                            : 0;
 }
 
@@ -191,13 +195,13 @@ void scenario_free(struct scenario *sc)
         workload_config_free(&pop->workload);
         for (int loc = 0; loc < LOCATION_COUNT; loc++)
             if (pop->has_link[loc])
-                link_config_free(&pop->link[loc]);
+                netlink_config_free(&pop->link[loc]);
     }
     free(sc->populations);
     for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
         if (sc->tier[loc].present)
             server_config_free(&sc->tier[loc].server);
     if (sc->has_edge_cloud_link)
-        link_config_free(&sc->edge_cloud);
+        netlink_config_free(&sc->edge_cloud);
     memset(sc, 0, sizeof *sc);
 }

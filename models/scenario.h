@@ -17,8 +17,8 @@
 
 #include "arbiter.h"
 #include "error.h"
-#include "link.h"
 #include "llm_perf.h"
+#include "netlink.h"
 #include "request.h"
 #include "server.h"
 #include "workload.h"
@@ -38,7 +38,8 @@ struct population_config {
     struct llm_perf model;
     struct workload_config workload;
     bool has_link[LOCATION_COUNT]; /* links to the edge and the cloud */
-    struct link_config link[LOCATION_COUNT];
+    struct netlink_config link[LOCATION_COUNT];
+    bool fail_on_link_failure; /* network.on_failure: fail; otherwise the device serves it */
 };
 
 /* A server tier (edge or cloud). */
@@ -57,7 +58,7 @@ struct scenario {
     int64_t n_devices; /* over all populations */
     struct tier_config tier[LOCATION_COUNT]; /* [LOCATION_EDGE], [LOCATION_CLOUD] */
     bool has_edge_cloud_link;
-    struct link_config edge_cloud; /* up: edge → cloud */
+    struct netlink_config edge_cloud; /* up: edge → cloud */
     enum location orchestrator;    /* where the arbiter runs */
     const struct arbiter_ops *arbiter;
 };

@@ -79,10 +79,58 @@ static void every_path_matches_its_hand_worked_timeline(void **state)
     experiment_free(&ex);
 }
 
+/* Sum of the outcome counts of replication r. */
+static double outcomes(const struct experiment_results *res, size_t v, size_t r)
+{
+    const char *names[] = {"requests_completed", "requests_fallback", "requests_failed_network",
+                           "requests_rejected"};
+    double sum = 0;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        sum += experiment_value(res, v, r)[metric_find(names[i])];
+    return sum;
+}
+
+static void outages_send_requests_back_to_the_device_or_fail_them(void **state)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/scenarios/outage.yaml", HAISIM_SOURCE_DIR);
+    struct experiment ex;
+    struct experiment_results res;
+    struct experiment_options opt = {0};
+    struct error err;
+    error_clear(&err);
+    if (experiment_load(&ex, path, &opt, &err) != 0 || experiment_run(&ex, &res, &err) != 0)
+        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+    const double down_share = 12.5 / 20; /* PASTA: the share of arrivals that meet it */
+    long fallback = metric_find("requests_fallback"), failed = metric_find("requests_failed_network");
+    double arrived = 0, fell_back = 0;
+    for (size_t r = 0; r < res.n_reps; r++) {
+        const double *fb = experiment_value(&res, 0, r), *fl = experiment_value(&res, 1, r);
+        double a = fb[metric_find("requests_arrived")];
+        assert_true(a > 0 && fl[metric_find("requests_arrived")] == a); /* same arrivals */
+        assert_true(outcomes(&res, 0, r) == a && outcomes(&res, 1, r) == a);
+        /* Prompts that met the outage fall back in one variant and fail in the other;
+         * answers lost on the way down fail in both, and they are the same requests. */
+        assert_true(fl[fallback] == 0);
+        assert_true(fl[failed] == fb[fallback] + fb[failed]);
+        arrived += a;
+        fell_back += fb[fallback];
+    }
+    double share = fell_back / arrived, se = sqrt(down_share * (1 - down_share) / arrived);
+    printf("  %.0f of %.0f prompts met the outage: %.4f (PASTA %.4f, %+.1f SE)\n", fell_back,
+           arrived, share, down_share, (share - down_share) / se);
+    assert_true(fabs(share - down_share) < 4 * se);
+    /* Fallbacks are served on the device and measured; failures have no latency. */
+    assert_true(experiment_value(&res, 0, 0)[metric_find("share_device")] > 0.5);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_path_matches_its_hand_worked_timeline),
+        cmocka_unit_test(outages_send_requests_back_to_the_device_or_fail_them),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
