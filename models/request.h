@@ -48,6 +48,7 @@ struct request {
     uint32_t population; /* index of the device population */
     uint32_t device;     /* origin device, index within all devices */
     uint32_t task;       /* task class index */
+    void *user;          /* closed loop: the user who asked (run.c), else NULL */
     uint32_t prompt_tokens;
     uint32_t output_tokens;
     uint32_t rag_tokens; /* context tokens added by retrieval (part of prompt_tokens once added) */

@@ -13,12 +13,22 @@ struct run_population {
     uint32_t index;
     gsl_rng *arrivals; /* "arrivals/<name>": adding a population never shifts another */
     gsl_rng *workload; /* "workload/<name>" */
+    struct arrival_state arrival_state; /* open processes */
+    struct arrival next;                /* the pending open-loop arrival */
+    struct run_user *users;             /* closed loop: one per user */
     /* One outage process for all the population's links to a tier (outage.shared). */
     struct outage_state shared_outage[LOCATION_COUNT];
     gsl_rng *shared_outage_rng[LOCATION_COUNT];
 };
 
+/* A closed-loop user: the payload of its request events. */
+struct run_user {
+    struct run_population *population;
+    uint32_t device;
+};
+
 static void run_arrival(struct sim *sim, void *payload);
+static void run_user_request(struct sim *sim, void *payload);
 
 static int run_oom(struct run *run, struct error *err)
 {
@@ -89,8 +99,25 @@ static int run_init_populations(struct run *run, uint64_t seed, uint32_t replica
             run->devices[pop->first_device + d].population = (uint32_t)i;
         if (run_init_links(run, p, seed, replication) != 0)
             return -1;
-        sim_at(&run->sim, simtime_from_s(workload_next_gap_s(&pop->workload, p->arrivals)),
-               run_arrival, p);
+        const struct arrival_config *acfg = &pop->workload.arrival;
+        if (!arrival_is_closed(acfg)) {
+            arrival_state_init(&p->arrival_state, acfg, (uint32_t)pop->count, p->arrivals);
+            int64_t at = arrival_next(&p->arrival_state, p->arrivals, &p->next);
+            if (at != SIMTIME_NEVER)
+                sim_at(&run->sim, at, run_arrival, p);
+            continue;
+        }
+        /* Closed loop: every user issues a first request, then one after each answer. */
+        size_t n_users = (size_t)pop->count * arrival_users_per_device(acfg);
+        p->users = calloc(n_users, sizeof p->users[0]);
+        if (!p->users)
+            return -1;
+        for (size_t u = 0; u < n_users; u++) {
+            p->users[u] = (struct run_user){p, pop->first_device +
+                                                   (uint32_t)(u / arrival_users_per_device(acfg))};
+            sim_at(&run->sim, arrival_closed_start_ns(acfg, p->arrivals), run_user_request,
+                   &p->users[u]);
+        }
     }
     return 0;
 }
@@ -150,6 +177,7 @@ void run_free(struct run *run)
         for (size_t k = 0; k < sizeof owned / sizeof owned[0]; k++)
             if (owned[k])
                 gsl_rng_free(owned[k]);
+        free(p->users);
     }
     for (int64_t d = 0; run->devices && d < run->sc->n_devices; d++)
         for (int loc = 0; loc < LOCATION_COUNT; loc++)
@@ -188,35 +216,78 @@ static bool run_arrivals_open(struct run *run)
     return true;
 }
 
-/* One pending arrival per population: each arrival schedules the next, so the event
- * queue holds O(requests in flight) events. */
+/* A new request from device `device` of population p, now. */
+static void run_new_request(struct run *run, struct run_population *p, uint32_t device,
+                            const struct arrival *arrival, struct run_user *user)
+{
+    const struct population_config *pop = &run->sc->populations[p->index];
+    struct request *req = request_alloc(&run->pool);
+    if (!req) {
+        sim_out_of_memory(&run->sim);
+        return;
+    }
+    req->id = run->arrivals++;
+    req->arrival_ns = run->sim.now_ns;
+    req->population = p->index;
+    req->device = device;
+    req->user = user;
+    workload_fill_request(&pop->workload, arrival, p->workload, req);
+    journey_start(run, req);
+}
+
+/* After one more arrival, whether arrivals stay open (run.requests); closes them if not. */
+static bool run_arrivals_open_after_one(struct run *run)
+{
+    const struct scenario *sc = run->sc;
+    if (sc->run.requests > 0 && run->arrivals + 1 >= (uint64_t)sc->run.requests) {
+        run->arrivals_end_ns = run->sim.now_ns;
+        return false;
+    }
+    return true;
+}
+
+/* One pending arrival per open-loop population: each arrival schedules the next, so the
+ * event queue holds O(requests in flight) events. */
 static void run_arrival(struct sim *sim, void *payload)
 {
     struct run_population *p = payload;
     struct run *run = p->run;
-    const struct population_config *pop = &run->sc->populations[p->index];
     if (!run_arrivals_open(run))
         return;
-    struct request *req = request_alloc(&run->pool);
-    if (!req) {
-        sim_out_of_memory(sim);
-        return;
+    struct arrival now = p->next;
+    bool more = run_arrivals_open_after_one(run);
+    if (more) {
+        int64_t at = arrival_next(&p->arrival_state, p->arrivals, &p->next);
+        if (at != SIMTIME_NEVER)
+            sim_at(sim, at, run_arrival, p);
     }
-    req->id = run->arrivals++;
-    req->arrival_ns = sim->now_ns;
-    req->population = p->index;
-    workload_fill_request(&pop->workload, (uint32_t)pop->count, p->workload, req);
-    req->device += pop->first_device;
-    if (run_arrivals_open(run))
-        sim_after(sim, simtime_from_s(workload_next_gap_s(&pop->workload, p->arrivals)),
-                  run_arrival, p);
-    journey_start(run, req);
+    run_new_request(run, p, run->sc->populations[p->index].first_device + now.device, &now,
+                    NULL);
+}
+
+/* A closed-loop user's next request. */
+static void run_user_request(struct sim *sim, void *payload)
+{
+    struct run_user *user = payload;
+    struct run *run = user->population->run;
+    if (!run_arrivals_open(run))
+        return;
+    (void)run_arrivals_open_after_one(run);
+    run_new_request(run, user->population, user->device, NULL, user);
 }
 
 void run_request_end(struct run *run, struct request *req)
 {
     if (req->arrival_ns >= run->warmup_ns)
         metrics_record(&run->metrics, req);
+    struct run_user *user = req->user;
+    if (user) {
+        /* The user reads the answer, thinks, and asks again. */
+        const struct arrival_config *acfg =
+            &run->sc->populations[user->population->index].workload.arrival;
+        int64_t at = req->end_ns + arrival_think_ns(acfg, user->population->arrivals);
+        sim_at(&run->sim, at, run_user_request, user);
+    }
     request_release(&run->pool, req);
 }
 
