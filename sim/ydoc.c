@@ -835,6 +835,45 @@ int ydoc_set_node(struct ydoc *doc, const char *path, const struct ydoc_node *va
     return rc;
 }
 
+static int ydoc_merge(struct ydoc *doc, struct ydoc_node *dst, const struct ydoc_node *src,
+                      int depth, struct error *err)
+{
+    if (depth > YDOC_MAX_DEPTH)
+        return ydoc_error(src, err, "nesting is deeper than %d levels", YDOC_MAX_DEPTH);
+    /* src may lie inside dst's document (even be an ancestor of dst): every copy is made
+     * before dst grows, and src->len is read once, so the walk never sees its own output. */
+    size_t n = src->len;
+    for (size_t i = 0; i < n; i++) {
+        const struct ydoc_entry *e = &src->entries[i];
+        size_t at = ydoc_find(dst, e->key, strlen(e->key));
+        if (at < dst->len) {
+            struct ydoc_node *mine = dst->entries[at].value;
+            if (mine->kind == YDOC_MAP && e->value->kind == YDOC_MAP &&
+                ydoc_merge(doc, mine, e->value, depth + 1, err) != 0)
+                return -1;
+            continue; /* the key written in dst wins */
+        }
+        const char *key_file = ydoc_intern(doc, e->file);
+        struct ydoc_node *value = ydoc_copy(doc, e->value);
+        if (!key_file || !value ||
+            ydoc_push_entry(dst, ydoc_strndup(e->key, strlen(e->key)), key_file, e->line, e->col) !=
+                0)
+            return ydoc_error(src, err, "out of memory");
+        dst->entries[dst->len - 1].used = e->used;
+        dst->entries[dst->len - 1].value = value;
+        ydoc_adopt(dst, dst->len - 1, value);
+    }
+    return 0;
+}
+
+int ydoc_merge_defaults(struct ydoc *dst_doc, struct ydoc_node *dst_map,
+                        const struct ydoc_node *src_map, struct error *err)
+{
+    if (ydoc_expect(dst_map, YDOC_MAP, err) != 0 || ydoc_expect(src_map, YDOC_MAP, err) != 0)
+        return -1;
+    return ydoc_merge(dst_doc, dst_map, src_map, 0, err);
+}
+
 /* --- inspecting nodes --- */
 
 enum ydoc_kind ydoc_kind(const struct ydoc_node *n)
@@ -880,6 +919,11 @@ struct ydoc_node *ydoc_entry_value(struct ydoc_node *map, size_t i)
         return NULL;
     map->entries[i].used = true;
     return map->entries[i].value;
+}
+
+struct ydoc_node *ydoc_entry_peek(const struct ydoc_node *map, size_t i)
+{
+    return map && map->kind == YDOC_MAP && i < map->len ? map->entries[i].value : NULL;
 }
 
 const char *ydoc_file(const struct ydoc_node *n)

@@ -56,6 +56,20 @@ int ydoc_set(struct ydoc *doc, const char *assignment, const char *origin, struc
 int ydoc_set_node(struct ydoc *doc, const char *path, const struct ydoc_node *value,
                   struct error *err);
 
+/* Deep-merges src_map into dst_map (a map of dst_doc) as defaults, for presets such as
+ * profiles. For each entry of src_map, in order:
+ *   - dst_map lacks the key: a deep copy of the entry is appended to dst_map; the copy keeps
+ *     src's marks (file:line:column of the key and of every node, so an error in it points
+ *     into src's file), used flags and known keys, as ydoc_set_node does;
+ *   - both values are maps: they are merged recursively by these rules;
+ *   - otherwise dst_map's value is kept: a key written in dst wins, and a list or scalar is
+ *     replaced whole, never concatenated or merged item by item.
+ * src_map may belong to another document (which may then be freed: the copy owns
+ * everything). Errors: a node that is not a map ("expected a map, got a list", located at
+ * it); out of memory (dst_map may then hold part of the merge). */
+int ydoc_merge_defaults(struct ydoc *dst_doc, struct ydoc_node *dst_map,
+                        const struct ydoc_node *src_map, struct error *err);
+
 /* --- inspecting nodes --- */
 enum ydoc_kind ydoc_kind(const struct ydoc_node *n);
 const char *ydoc_kind_name(enum ydoc_kind kind);  /* "a scalar", "a list", "a map" */
@@ -65,6 +79,9 @@ struct ydoc_node *ydoc_item(const struct ydoc_node *seq, size_t i);
 /* Map entries by position, in document order; marks the entry used (for free-form maps). */
 const char *ydoc_entry_key(const struct ydoc_node *map, size_t i);
 struct ydoc_node *ydoc_entry_value(struct ydoc_node *map, size_t i);
+/* The same value without marking the entry used: for walks over the tree that are not
+ * loaders (expanding profiles), which must leave unknown-key detection to the loaders. */
+struct ydoc_node *ydoc_entry_peek(const struct ydoc_node *map, size_t i);
 const char *ydoc_file(const struct ydoc_node *n);
 int ydoc_line(const struct ydoc_node *n);
 int ydoc_col(const struct ydoc_node *n);
