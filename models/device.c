@@ -5,12 +5,33 @@
 
 static void device_finish(struct sim *sim, void *payload);
 
+/* Stretches full-speed phase times by the device's heat (thermal.h): the whole request's
+ * work is slowed by the heat model, and the first token keeps its share of the time. */
+static struct llm_single_stream device_throttle(struct run *run, struct device *dev,
+                                                struct llm_single_stream t)
+{
+    const struct thermal_config *cfg = &run->sc->populations[dev->population].thermal;
+    if (!cfg->enabled || t.last_token_s <= 0)
+        return t;
+    thermal_idle(&dev->thermal, cfg, run->sim.now_ns);
+    double actual_s = thermal_busy_time_s(&dev->thermal, cfg, t.last_token_s);
+    double stretch = actual_s / t.last_token_s;
+    return (struct llm_single_stream){t.first_token_s * stretch, actual_s};
+}
+
 static void device_start(struct run *run, struct device *dev, struct request *req)
 {
     int64_t now = run->sim.now_ns;
-    const struct llm_perf *m = &run->sc->populations[dev->population].model;
-    struct llm_single_stream t = llm_single_stream(m, req->prompt_tokens, req->output_tokens,
-                                                   llm_perf_overhead_s(m, run->rng.device));
+    const struct population_config *pop = &run->sc->populations[dev->population];
+    const struct llm_perf *m = &pop->model;
+    struct llm_single_stream t =
+        device_throttle(run, dev,
+                        llm_single_stream(m, req->prompt_tokens, req->output_tokens,
+                                          llm_perf_overhead_s(m, run->rng.device)));
+    /* Energy: the prefill phase (with the overhead) at prefill power, decoding at decode
+     * power (energy.h). */
+    run_device_energy(
+        run, req, energy_compute_j(&pop->power, t.first_token_s, t.last_token_s - t.first_token_s));
     dev->serving = req;
     req->service_start_ns = now;
     /* On the device the model's tokens are already at the user. */

@@ -67,7 +67,14 @@ static int experiment_read_variant_list(struct experiment *ex, struct ydoc_node 
     return 0;
 }
 
-/* Builds each variant's document: the base, then its overrides, then the command line's. */
+/* Merges the profiles a document names (after all its overrides). */
+static int experiment_expand(const struct experiment *ex, struct ydoc *doc, struct error *err)
+{
+    return profiles_expand(doc, ex->profiles.dirs, ex->profiles.n, err);
+}
+
+/* Builds each variant's document: the base, then its overrides, then the command line's,
+ * then the profiles they name (so a variant can switch a profile). */
 static int experiment_load_variants(struct experiment *ex, const struct experiment_options *opt,
                                     struct error *err)
 {
@@ -75,26 +82,37 @@ static int experiment_load_variants(struct experiment *ex, const struct experime
         struct variant *v = &ex->variants[i];
         if (!(v->doc = ydoc_clone(ex->base)))
             return error_set(err, NULL, 0, 0, NULL, "out of memory");
+        /* The variant list itself was checked on the base. */
+        struct ydoc_node *list = ydoc_get(ydoc_root(v->doc), "variants");
+        if (list)
+            experiment_mark_read(list);
         for (size_t k = 0; v->set && k < ydoc_len(v->set); k++)
             if (ydoc_set_node(v->doc, ydoc_entry_key(v->set, k), ydoc_entry_value(v->set, k),
                               err) != 0)
                 return -1;
-        if (experiment_apply_sets(v->doc, opt, err) != 0 || experiment_load_variant(v, err) != 0)
+        if (experiment_apply_sets(v->doc, opt, err) != 0 ||
+            experiment_expand(ex, v->doc, err) != 0 || experiment_load_variant(v, err) != 0)
             return -1;
     }
     return 0;
 }
 
-int experiment_load(struct experiment *ex, const char *path, const struct experiment_options *opt,
-                    struct error *err)
+/* Everything after the file has been read into ex->base. */
+static int experiment_load_doc(struct experiment *ex, const char *path,
+                               const struct experiment_options *opt, struct error *err)
 {
-    memset(ex, 0, sizeof *ex);
-    if (!(ex->base = ydoc_load_file(path, err)) || experiment_apply_sets(ex->base, opt, err) != 0)
+    if (profiles_path_init(&ex->profiles, path, opt->profiles_env_path, opt->profiles_builtin_dir,
+                           err) != 0 ||
+        experiment_apply_sets(ex->base, opt, err) != 0)
+        return -1;
+    if (!(ex->base_expanded = ydoc_clone(ex->base)))
+        return error_set(err, NULL, 0, 0, NULL, "out of memory");
+    if (experiment_expand(ex, ex->base_expanded, err) != 0)
         return -1;
     /* The base scenario must be valid on its own, and its check covers the variant list's
      * own keys (name, set) as well. */
     struct scenario base;
-    int rc = scenario_load(&base, ex->base, err);
+    int rc = scenario_load(&base, ex->base_expanded, err);
     if (rc == 0) {
         ex->name = base.name;
         ex->seed = opt->has_seed ? opt->seed : base.seed;
@@ -103,14 +121,15 @@ int experiment_load(struct experiment *ex, const char *path, const struct experi
     scenario_free(&base);
     if (rc != 0)
         return -1;
-    struct ydoc_node *list = ydoc_get(ydoc_root(ex->base), "variants");
+    struct ydoc_node *list = ydoc_get(ydoc_root(ex->base_expanded), "variants");
     if (list) {
         if (experiment_read_variant_list(ex, list, err) != 0 ||
-            ydoc_check_unused(ex->base, err) != 0 || experiment_load_variants(ex, opt, err) != 0)
+            ydoc_check_unused(ex->base_expanded, err) != 0 ||
+            experiment_load_variants(ex, opt, err) != 0)
             return -1;
         return 0;
     }
-    if (ydoc_check_unused(ex->base, err) != 0)
+    if (ydoc_check_unused(ex->base_expanded, err) != 0)
         return -1;
     ex->n_variants = 1;
     ex->variants = calloc(1, sizeof ex->variants[0]);
@@ -118,6 +137,24 @@ int experiment_load(struct experiment *ex, const char *path, const struct experi
         return error_set(err, NULL, 0, 0, NULL, "out of memory");
     ex->variants[0].name = ex->name;
     return experiment_load_variants(ex, opt, err);
+}
+
+int experiment_load(struct experiment *ex, const char *path, const struct experiment_options *opt,
+                    struct error *err)
+{
+    memset(ex, 0, sizeof *ex);
+    if (!(ex->base = ydoc_load_file(path, err)))
+        return -1;
+    return experiment_load_doc(ex, path, opt, err);
+}
+
+int experiment_load_text(struct experiment *ex, const char *text, const char *name,
+                         const struct experiment_options *opt, struct error *err)
+{
+    memset(ex, 0, sizeof *ex);
+    if (!(ex->base = ydoc_load_string(text, name, err)))
+        return -1;
+    return experiment_load_doc(ex, NULL, opt, err);
 }
 
 void experiment_free(struct experiment *ex)
@@ -128,7 +165,9 @@ void experiment_free(struct experiment *ex)
         ydoc_free(ex->variants[i].doc);
     }
     free(ex->variants);
+    ydoc_free(ex->base_expanded);
     ydoc_free(ex->base);
+    profiles_path_free(&ex->profiles);
     memset(ex, 0, sizeof *ex);
 }
 

@@ -16,6 +16,7 @@
 
 #include "error.h"
 #include "metrics.h"
+#include "profiles.h"
 #include "scenario.h"
 #include "ydoc.h"
 
@@ -28,7 +29,9 @@ struct variant {
 };
 
 struct experiment {
-    struct ydoc *base;
+    struct ydoc *base;          /* the file after --set, before profiles: variants start here */
+    struct ydoc *base_expanded; /* the same with profiles merged: validated on its own */
+    struct profiles_path profiles;
     const char *name;
     uint64_t seed;
     int64_t replications;
@@ -42,10 +45,22 @@ struct experiment_options {
     bool has_seed;
     uint64_t seed;
     int64_t replications; /* 0: take the scenario's */
+    /* Profile search path beyond the scenario's own profiles/ directory: the colon-separated
+     * $HAISIM_PROFILES_PATH (main reads the environment) and the built-in directory. */
+    const char *profiles_env_path;
+    const char *profiles_builtin_dir;
 };
 
+/* Loads the scenario file at path, applies the overrides, expands profiles, and checks
+ * every variant (unknown keys, types, ranges) before anything runs. */
 int experiment_load(struct experiment *ex, const char *path, const struct experiment_options *opt,
                     struct error *err);
+
+/* The same from text in memory (NUL-terminated); `name` stands for the file in messages
+ * and relative paths resolve against the current directory. A pure function of its input
+ * and options, for tests and fuzzing. */
+int experiment_load_text(struct experiment *ex, const char *text, const char *name,
+                         const struct experiment_options *opt, struct error *err);
 void experiment_free(struct experiment *ex);
 
 /* Quantile points kept per variant for CDF charts (replication 1): p = k/100, k = 1..100. */

@@ -1,7 +1,13 @@
 /* journey: a request's hops, decision and ending (see journey.h). */
 #include "journey.h"
 
+#include <math.h>
+
 #include "device.h"
+#include "rng.h"
+
+/* Purpose tag of the hash that picks a request's replayed question ("row"). */
+#define JOURNEY_ROW_PURPOSE UINT64_C(0x726f77)
 
 static struct run *journey_run(struct sim *sim)
 {
@@ -34,11 +40,17 @@ static struct hop journey_hop(struct run *run, const struct request *req, enum l
     return h;
 }
 
+/* Radio energy of the device's own transfers (energy.h), charged to the request. */
+static void journey_radio(struct run *run, struct request *req, double up_bytes, double down_bytes)
+{
+    const struct energy_config *power = &run->sc->populations[req->population].power;
+    run_device_energy(run, req, energy_radio_j(power, up_bytes, down_bytes));
+}
+
 /* Sends a message carrying `tokens` tokens (0: a control message) from one tier to
  * another, now. Every attempt's bytes are counted (retransmissions included). */
 static struct netlink_result journey_transmit(struct run *run, struct request *req,
-                                              enum location from, enum location to,
-                                              double tokens)
+                                              enum location from, enum location to, double tokens)
 {
     struct hop h = journey_hop(run, req, from, to);
     double bytes = netlink_message_bytes(h.link, tokens);
@@ -50,27 +62,65 @@ static struct netlink_result journey_transmit(struct run *run, struct request *r
             req->bytes_up += on_air;
         else
             req->bytes_down += on_air;
+        if (from == LOCATION_DEVICE || to == LOCATION_DEVICE)
+            journey_radio(run, req, h.dir == NETLINK_UP ? on_air : 0,
+                          h.dir == NETLINK_DOWN ? on_air : 0);
     }
     return res;
 }
 
+/* Marks where a prompt (or its retrieved context) has been: privacy exposure counts it. */
+static void journey_prompt_moved(struct request *req, enum location to)
+{
+    req->prompt_left_device = true;
+    if (to == LOCATION_CLOUD)
+        req->prompt_reached_cloud = true;
+}
+
 /* As journey_transmit; on_arrival(req) runs when it arrives, on_failure(req) when the link
  * gives up (outage with on_outage fail or timeout). */
-static void journey_send(struct run *run, struct request *req, enum location from,
-                         enum location to, double tokens, sim_handler on_arrival,
-                         sim_handler on_failure)
+static void journey_send(struct run *run, struct request *req, enum location from, enum location to,
+                         double tokens, sim_handler on_arrival, sim_handler on_failure)
 {
     struct netlink_result res = journey_transmit(run, req, from, to, tokens);
-    sim_at(&run->sim, res.time_ns, res.status == NETLINK_DELIVERED ? on_arrival : on_failure,
-           req);
+    sim_at(&run->sim, res.time_ns, res.status == NETLINK_DELIVERED ? on_arrival : on_failure, req);
 }
 
 /* --- ending --- */
 
 /* Settles req's outcome. A completed request ends when its last token reaches the user,
  * which may be later than now (its last hop is computed, not simulated). */
+/* Scores a served request on the model that served it: correctness (accuracy.h, with the
+ * request's own uniform, the same under every policy) and the per-token price. */
+static void journey_score(struct run *run, struct request *req)
+{
+    const struct llm_quality *q = req->location == LOCATION_DEVICE
+                                      ? &run->sc->populations[req->population].quality
+                                      : &run->sc->tier[req->location].quality;
+    req->cost_usd += cost_request_usd(&q->price, req->prompt_tokens, req->output_tokens);
+    if (!q->has_accuracy)
+        return;
+    uint32_t rows = accuracy_row_count(run->sc->datasets);
+    struct accuracy_query query = {
+        .difficulty = req->difficulty,
+        .class_index = req->task,
+        /* The replayed question: a pure function of the request, like its uniform. */
+        .row = rows ? (uint32_t)(rng_hash_u01(run->seed, run->replication, req->id,
+                                              JOURNEY_ROW_PURPOSE) *
+                                 rows)
+                    : 0,
+    };
+    if (query.row >= rows && rows)
+        query.row = rows - 1;
+    req->scored = true;
+    req->correct = accuracy_is_correct(&q->accuracy, &query,
+                                       accuracy_draw_u(run->seed, run->replication, req->id));
+}
+
 static void journey_end(struct run *run, struct request *req, enum request_outcome outcome)
 {
+    if (outcome == OUTCOME_COMPLETED || outcome == OUTCOME_FALLBACK)
+        journey_score(run, req);
     req->outcome = outcome;
     req->end_ns = outcome == OUTCOME_COMPLETED && req->last_token_user_ns > run->sim.now_ns
                       ? req->last_token_user_ns
@@ -116,6 +166,9 @@ static void journey_forward_failed(struct sim *sim, void *payload)
     device_submit(run, req);
 }
 
+static double journey_edge_context(const struct run *run, const struct request *req,
+                                   enum location here);
+
 /* The orchestrator has the request: the arbiter decides, and the request moves on. */
 static void journey_decide(struct run *run, struct request *req)
 {
@@ -126,24 +179,111 @@ static void journey_decide(struct run *run, struct request *req)
         journey_serve_here(run, req);
         return;
     }
-    /* The device already has the prompt: a remote orchestrator only tells it to go. */
-    double tokens = req->location == LOCATION_DEVICE ? 0 : req->prompt_tokens;
+    /* The device already has the prompt: a remote orchestrator only tells it to go (with
+     * any context retrieved at the edge). */
+    double tokens = req->location == LOCATION_DEVICE ? journey_edge_context(run, req, here)
+                                                     : req->prompt_tokens;
+    if (req->location != LOCATION_DEVICE)
+        journey_prompt_moved(req, req->location);
     journey_send(run, req, here, req->location, tokens, journey_at_tier, journey_forward_failed);
+}
+
+/* Context tokens that the edge retrieved and the device does not have yet. */
+static double journey_edge_context(const struct run *run, const struct request *req,
+                                   enum location here)
+{
+    return here == LOCATION_EDGE && run->sc->rag.present && run->sc->rag.at == LOCATION_EDGE
+               ? req->rag_tokens_added
+               : 0;
+}
+
+/* Retrieval is done: its context joins the prompt (rag.h). */
+static void journey_add_context(struct run *run, struct request *req)
+{
+    req->prompt_tokens += req->rag_tokens;
+    req->rag_tokens_added = req->rag_tokens;
+    if (run->sc->rag.personal)
+        req->is_private = true;
+}
+
+static void journey_after_edge_retrieval(struct sim *sim, void *payload)
+{
+    journey_add_context(journey_run(sim), payload);
+    journey_decide(journey_run(sim), payload);
 }
 
 static void journey_at_orchestrator(struct sim *sim, void *payload)
 {
-    journey_decide(journey_run(sim), payload);
+    struct run *run = journey_run(sim);
+    struct request *req = payload;
+    if (req->needs_rag && run->sc->rag.present && run->sc->rag.at == LOCATION_EDGE &&
+        run->sc->orchestrator == LOCATION_EDGE) {
+        /* The documents are here: retrieve, then decide. */
+        sim_after(sim, req->rag_latency_ns, journey_after_edge_retrieval, req);
+        return;
+    }
+    journey_decide(run, req);
+}
+
+/* The request is ready to go to its orchestrator (after any retrieval on the way). */
+static void journey_to_orchestrator(struct run *run, struct request *req)
+{
+    enum location orchestrator = run->sc->orchestrator;
+    if (orchestrator == LOCATION_DEVICE) {
+        journey_decide(run, req);
+        return;
+    }
+    journey_prompt_moved(req, orchestrator);
+    journey_send(run, req, LOCATION_DEVICE, orchestrator, req->prompt_tokens,
+                 journey_at_orchestrator, journey_forward_failed);
+}
+
+static void journey_after_device_retrieval(struct sim *sim, void *payload)
+{
+    struct run *run = journey_run(sim);
+    journey_add_context(run, payload);
+    journey_to_orchestrator(run, payload);
+}
+
+/* The edge's context has reached the device (or the link failed: go on without it). */
+static void journey_context_at_device(struct sim *sim, void *payload)
+{
+    journey_after_device_retrieval(sim, payload);
+}
+
+static void journey_context_lost(struct sim *sim, void *payload)
+{
+    journey_to_orchestrator(journey_run(sim), payload);
+}
+
+static void journey_retrieved_at_edge(struct sim *sim, void *payload)
+{
+    struct request *req = payload;
+    journey_send(journey_run(sim), req, LOCATION_EDGE, LOCATION_DEVICE, req->rag_tokens,
+                 journey_context_at_device, journey_context_lost);
+}
+
+static void journey_query_at_edge(struct sim *sim, void *payload)
+{
+    struct request *req = payload;
+    sim_after(sim, req->rag_latency_ns, journey_retrieved_at_edge, req);
 }
 
 void journey_start(struct run *run, struct request *req)
 {
-    enum location orchestrator = run->sc->orchestrator;
-    if (orchestrator == LOCATION_DEVICE)
-        journey_decide(run, req);
-    else
-        journey_send(run, req, LOCATION_DEVICE, orchestrator, req->prompt_tokens,
-                     journey_at_orchestrator, journey_forward_failed);
+    const struct rag_config *rag = &run->sc->rag;
+    if (!req->needs_rag || !rag->present) {
+        journey_to_orchestrator(run, req);
+    } else if (rag->at == LOCATION_DEVICE) {
+        sim_after(&run->sim, req->rag_latency_ns, journey_after_device_retrieval, req);
+    } else if (run->sc->orchestrator == LOCATION_EDGE) {
+        journey_to_orchestrator(run, req); /* retrieval happens at the edge */
+    } else {
+        /* The device asks the edge for the context before anything else. */
+        journey_prompt_moved(req, LOCATION_EDGE);
+        journey_send(run, req, LOCATION_DEVICE, LOCATION_EDGE, req->prompt_tokens,
+                     journey_query_at_edge, journey_context_lost);
+    }
 }
 
 /* --- tokens back to the user --- */
@@ -238,8 +378,10 @@ static void journey_server_done(struct sim *sim, struct request *req, void *ctx)
     double middle = req->output_tokens - 2.0;
     const struct population_config *pop = &run->sc->populations[req->population];
     bool via_edge = journey_via_edge(run, req);
-    req->bytes_down +=
+    double to_user_bytes =
         middle * netlink_message_bytes(&pop->link[via_edge ? LOCATION_EDGE : req->location], 1);
+    req->bytes_down += to_user_bytes;
+    journey_radio(run, req, 0, to_user_bytes);
     if (via_edge) {
         req->bytes_down += middle * netlink_message_bytes(&run->sc->edge_cloud, 1);
         journey_send(run, req, LOCATION_CLOUD, LOCATION_EDGE, 1, journey_last_at_edge,

@@ -12,6 +12,7 @@
 #include "chart.h"
 #include "experiment.h"
 #include "outfile.h"
+#include "profiles.h"
 #include "report.h"
 
 enum { EXIT_RUN_FAILED = 1, EXIT_BAD_INPUT = 2 };
@@ -30,11 +31,15 @@ static const char usage_text[] =
     "      --reps N                  replications (default: the scenario's)\n"
     "      --set KEY.PATH=VALUE      override a scenario key (repeatable)\n"
     "      --format table|json|csv   summary format on stdout (default: table)\n"
-    "  validate SCENARIO.yaml [--set KEY.PATH=VALUE]...\n"
-    "                                check a scenario without running it\n"
+    "  validate SCENARIO.yaml [--set KEY.PATH=VALUE]... [--explain]\n"
+    "                                check a scenario without running it; --explain also\n"
+    "                                prints how each model's timing is derived\n"
+    "  profiles [NAME]               list the named profiles (or show one) with sources\n"
     "  --help                        this text\n"
     "  --version                     the version\n"
     "\n"
+    "Profiles are searched in the scenario's profiles/ directory, then $HAISIM_PROFILES_PATH\n"
+    "(colon-separated), then haisim's own scenarios/profiles/.\n"
     "Exit codes: 0 success, 1 run failed, 2 bad input.\n"
     "Documentation: docs/ (scenario keys: docs/scenario-reference.md).\n";
 
@@ -45,6 +50,7 @@ struct cli {
     const char **sets;
     size_t n_sets;
     enum report_format format;
+    bool explain;
     struct experiment_options opt;
 };
 
@@ -83,13 +89,14 @@ static int cli_parse_count(const char *text, unsigned long long max, unsigned lo
 
 static int cli_parse(int argc, char **argv, struct cli *cli)
 {
-    enum { OPT_SEED = 256, OPT_REPS, OPT_SET, OPT_FORMAT };
+    enum { OPT_SEED = 256, OPT_REPS, OPT_SET, OPT_FORMAT, OPT_EXPLAIN };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"seed", required_argument, NULL, OPT_SEED},
         {"reps", required_argument, NULL, OPT_REPS},
         {"set", required_argument, NULL, OPT_SET},
         {"format", required_argument, NULL, OPT_FORMAT},
+        {"explain", no_argument, NULL, OPT_EXPLAIN},
         {NULL, 0, NULL, 0},
     };
     cli->command = argv[1];
@@ -126,6 +133,11 @@ static int cli_parse(int argc, char **argv, struct cli *cli)
             else
                 return cli_fail("--format expects table, json or csv, got '%s'", optarg);
             break;
+        case OPT_EXPLAIN:
+            if (strcmp(cli->command, "validate") != 0)
+                return cli_fail("--explain goes with 'validate'");
+            cli->explain = true;
+            break;
         case ':':
             return cli_fail("option '%s' needs a value", argv[optind - 1]);
         default:
@@ -139,6 +151,8 @@ static int cli_parse(int argc, char **argv, struct cli *cli)
     cli->scenario = argv[optind];
     cli->opt.sets = cli->sets;
     cli->opt.n_sets = cli->n_sets;
+    cli->opt.profiles_env_path = getenv("HAISIM_PROFILES_PATH");
+    cli->opt.profiles_builtin_dir = HAISIM_PROFILES_DIR;
     return 0;
 }
 
@@ -213,19 +227,79 @@ static int cmd_run(const struct cli *cli)
     return rc;
 }
 
+/* How each variant's models are timed (llm_perf_explain), for validate --explain. */
+static void explain_models(const struct experiment *ex)
+{
+    for (size_t v = 0; v < ex->n_variants; v++) {
+        const struct scenario *sc = &ex->variants[v].sc;
+        printf("\nvariant %s\n", ex->variants[v].name);
+        for (size_t p = 0; p < sc->n_populations; p++) {
+            printf("  devices '%s' (%lld), model:\n", sc->populations[p].name,
+                   (long long)sc->populations[p].count);
+            llm_perf_explain(&sc->populations[p].model, "    ", stdout);
+        }
+        for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++) {
+            if (!sc->tier[loc].present)
+                continue;
+            printf("  %s tier (%lld replica%s), model:\n", location_name((enum location)loc),
+                   (long long)sc->tier[loc].server.replicas,
+                   sc->tier[loc].server.replicas == 1 ? "" : "s");
+            llm_perf_explain(&sc->tier[loc].server.model, "    ", stdout);
+        }
+    }
+}
+
 static int cmd_validate(const struct cli *cli)
 {
     struct experiment ex;
     struct error err;
     error_clear(&err);
     int rc = experiment_load(&ex, cli->scenario, &cli->opt, &err);
-    if (rc == 0)
+    if (rc == 0) {
         printf("%s: ok: scenario '%s', %zu variant%s, seed %llu, %lld replication%s\n",
                cli->scenario, ex.name, ex.n_variants, ex.n_variants == 1 ? "" : "s",
                (unsigned long long)ex.seed, (long long)ex.replications,
                ex.replications == 1 ? "" : "s");
+        if (cli->explain)
+            explain_models(&ex);
+    }
     experiment_free(&ex);
     return rc == 0 ? 0 : cli_print_error(&err);
+}
+
+/* `haisim profiles [NAME]`: the built-in profiles and those on $HAISIM_PROFILES_PATH. */
+static int cmd_profiles(int argc, char **argv)
+{
+    struct profiles_path path;
+    struct profile_info *list = NULL;
+    size_t n = 0;
+    struct error err;
+    error_clear(&err);
+    if (argc > 3)
+        return cli_fail("profiles: unexpected argument '%s'", argv[3]);
+    if (profiles_path_init(&path, NULL, getenv("HAISIM_PROFILES_PATH"), HAISIM_PROFILES_DIR,
+                           &err) != 0 ||
+        profiles_list(path.dirs, path.n, &list, &n, &err) != 0) {
+        profiles_path_free(&path);
+        return cli_print_error(&err);
+    }
+    int rc = 0;
+    const char *want = argc == 3 ? argv[2] : NULL;
+    bool found = false;
+    for (size_t i = 0; i < n; i++) {
+        if (!want) {
+            printf("%-40s %-8s %s\n", list[i].name, list[i].kind, list[i].description);
+        } else if (strcmp(list[i].name, want) == 0) {
+            found = true;
+            printf("%s (%s): %s\nsource: %s\nfile: %s\n", list[i].name, list[i].kind,
+                   list[i].description, list[i].source, list[i].path);
+        }
+    }
+    if (want && !found)
+        rc = cli_fail("profiles: no profile named '%s' (run 'haisim profiles' for the list)", want);
+    profile_info_free(list, n);
+    profiles_path_free(&path);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -241,6 +315,8 @@ int main(int argc, char **argv)
         printf("haisim %s\n", HAISIM_VERSION);
         return 0;
     }
+    if (strcmp(argv[1], "profiles") == 0)
+        return cmd_profiles(argc, argv);
     if (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "validate") != 0)
         return cli_fail("unknown command '%s'", argv[1]);
     struct cli cli = {.format = REPORT_TABLE};

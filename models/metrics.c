@@ -92,6 +92,17 @@ void metrics_record(struct metrics *m, const struct request *req)
     m->outcomes[req->outcome]++;
     m->bytes_up += req->bytes_up;
     m->bytes_down += req->bytes_down;
+    m->energy_j += req->energy_j;
+    m->cost_usd += req->cost_usd;
+    if (req->is_private) {
+        m->private_requests++;
+        m->private_exposed += req->prompt_left_device;
+        m->private_cloud += req->prompt_reached_cloud;
+    }
+    if (req->scored) {
+        m->scored++;
+        m->correct += req->correct;
+    }
     if (req->outcome != OUTCOME_COMPLETED && req->outcome != OUTCOME_FALLBACK)
         return;
     struct stats_stream *lat = m->latency;
@@ -154,4 +165,14 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_UTIL_CLOUD] = ctx->busy_fraction[LOCATION_CLOUD];
     scalar[METRIC_BYTES_UP] = arrived > 0 ? m->bytes_up / arrived : NAN;
     scalar[METRIC_BYTES_DOWN] = arrived > 0 ? m->bytes_down / arrived : NAN;
+    scalar[METRIC_ACCURACY] = m->scored > 0 ? (double)m->correct / (double)m->scored : NAN;
+    scalar[METRIC_COST] = n > 0 ? (m->cost_usd + ctx->provisioned_usd) / n : NAN;
+    scalar[METRIC_ENERGY] = arrived > 0 ? m->energy_j / arrived : NAN;
+    scalar[METRIC_POWER] = ctx->device_power_w;
+    scalar[METRIC_BATTERY_MIN] = ctx->battery_min_frac;
+    scalar[METRIC_BATTERIES_EMPTY] = ctx->batteries_empty;
+    double priv = (double)m->private_requests;
+    scalar[METRIC_PRIVATE] = priv;
+    scalar[METRIC_PRIVATE_EXPOSED] = priv > 0 ? (double)m->private_exposed / priv : NAN;
+    scalar[METRIC_PRIVATE_CLOUD] = priv > 0 ? (double)m->private_cloud / priv : NAN;
 }

@@ -35,22 +35,35 @@
     X(MEAN, "mean") X(P50, "p50") X(P90, "p90") X(P95, "p95") X(P99, "p99") X(MAX, "max")
 
 /* Scalar metrics: id, name, unit, description. */
-#define METRIC_SCALARS(X)                                                                      \
-    X(ARRIVED, "requests_arrived", "requests", "requests that arrived in the window")          \
-    X(COMPLETED, "requests_completed", "requests", "requests completed where the arbiter sent them") \
+#define METRIC_SCALARS(X)                                                                          \
+    X(ARRIVED, "requests_arrived", "requests", "requests that arrived in the window")              \
+    X(COMPLETED, "requests_completed", "requests",                                                 \
+      "requests completed where the arbiter sent them")                                            \
     X(FALLBACK, "requests_fallback", "requests", "requests the device served after a link failed") \
-    X(FAILED_NETWORK, "requests_failed_network", "requests", "requests lost to a link failure")  \
-    X(REJECTED, "requests_rejected", "requests", "requests a server could not hold")           \
-    X(THROUGHPUT_RPS, "throughput_rps", "req/s", "completed requests per second")             \
-    X(THROUGHPUT_TOK_S, "throughput_tok_s", "tok/s", "output tokens per second")              \
-    X(SHARE_DEVICE, "share_device", "fraction", "share of served requests run on the device")  \
-    X(SHARE_EDGE, "share_edge", "fraction", "share of served requests run on the edge")        \
-    X(SHARE_CLOUD, "share_cloud", "fraction", "share of served requests run in the cloud")     \
-    X(UTIL_DEVICE, "util_device", "fraction", "mean busy fraction of the devices")            \
-    X(UTIL_EDGE, "util_edge", "fraction", "busy fraction of the edge replicas")               \
-    X(UTIL_CLOUD, "util_cloud", "fraction", "busy fraction of the cloud replicas")            \
-    X(BYTES_UP, "bytes_up_per_req", "bytes", "bytes sent towards the cloud per request")      \
-    X(BYTES_DOWN, "bytes_down_per_req", "bytes", "bytes sent towards the user per request")
+    X(FAILED_NETWORK, "requests_failed_network", "requests", "requests lost to a link failure")    \
+    X(REJECTED, "requests_rejected", "requests", "requests a server could not hold")               \
+    X(THROUGHPUT_RPS, "throughput_rps", "req/s", "completed requests per second")                  \
+    X(THROUGHPUT_TOK_S, "throughput_tok_s", "tok/s", "output tokens per second")                   \
+    X(SHARE_DEVICE, "share_device", "fraction", "share of served requests run on the device")      \
+    X(SHARE_EDGE, "share_edge", "fraction", "share of served requests run on the edge")            \
+    X(SHARE_CLOUD, "share_cloud", "fraction", "share of served requests run in the cloud")         \
+    X(UTIL_DEVICE, "util_device", "fraction", "mean busy fraction of the devices")                 \
+    X(UTIL_EDGE, "util_edge", "fraction", "busy fraction of the edge replicas")                    \
+    X(UTIL_CLOUD, "util_cloud", "fraction", "busy fraction of the cloud replicas")                 \
+    X(BYTES_UP, "bytes_up_per_req", "bytes", "bytes sent towards the cloud per request")           \
+    X(BYTES_DOWN, "bytes_down_per_req", "bytes", "bytes sent towards the user per request")        \
+    X(ACCURACY, "accuracy", "fraction", "share of scored answers that are correct")                \
+    X(COST, "cost_usd_per_req", "USD", "server cost per served request (tokens + GPU time)")       \
+    X(ENERGY, "energy_device_j_per_req", "J", "device compute and radio energy per request")       \
+    X(POWER, "power_device_mean_w", "W", "mean power of a device over the run, idle included")     \
+    X(BATTERY_MIN, "battery_min_frac", "fraction",                                                 \
+      "lowest battery level of any device at the end")                                             \
+    X(BATTERIES_EMPTY, "batteries_empty", "devices", "devices whose battery ran out")              \
+    X(PRIVATE, "private_requests", "requests", "requests marked private")                          \
+    X(PRIVATE_EXPOSED, "private_exposed_share", "fraction",                                        \
+      "private requests whose prompt left the device")                                             \
+    X(PRIVATE_CLOUD, "private_cloud_share", "fraction",                                            \
+      "private requests whose prompt reached the cloud")
 
 enum metric_latency {
 #define METRIC_LATENCY_ENUM(id, name, desc) METRIC_LATENCY_##id,
@@ -95,6 +108,9 @@ struct metrics {
     struct stats_stream latency[METRIC_LATENCY_COUNT];
     uint64_t outcomes[OUTCOME_COUNT];
     uint64_t served; /* completed or fallback: the requests with latencies */
+    uint64_t scored, correct;
+    double cost_usd, energy_j;
+    uint64_t private_requests, private_exposed, private_cloud;
     uint64_t output_tokens;
     uint64_t at_location[LOCATION_COUNT];
     double bytes_up, bytes_down;
@@ -109,6 +125,10 @@ void metrics_record(struct metrics *m, const struct request *req);
 struct metrics_context {
     double window_s;                      /* measurement window length */
     double busy_fraction[LOCATION_COUNT]; /* per tier */
+    double provisioned_usd;               /* GPU-hour cost of the servers over the window */
+    double device_power_w;                /* mean power per device over the run */
+    double battery_min_frac;              /* NaN without batteries */
+    double batteries_empty;
 };
 
 /* Fills values[METRIC_COUNT]; NaN where a metric has no observations. */

@@ -33,14 +33,14 @@ const char *outcome_name(enum request_outcome outcome);
 
 /* Per-request state that belongs to the server serving it (server.c). */
 struct request_server_state {
-    void *replica;             /* the replica holding the request */
-    struct request *adm_prev;  /* running sequences in admission order (continuous) */
+    void *replica;            /* the replica holding the request */
+    struct request *adm_prev; /* running sequences in admission order (continuous) */
     struct request *adm_next;
-    uint64_t finish_iter;      /* decode iteration at which the last token is produced */
-    uint32_t heap_pos;         /* position in the replica's finish heap */
-    uint32_t generated;        /* output tokens produced so far */
-    uint32_t admissions;       /* how many times admitted (> 1 after preemption) */
-    int64_t kv_tokens;         /* KV-cache tokens held or reserved */
+    uint64_t finish_iter; /* decode iteration at which the last token is produced */
+    uint32_t heap_pos;    /* position in the replica's finish heap */
+    uint32_t generated;   /* output tokens produced so far */
+    uint32_t admissions;  /* how many times admitted (> 1 after preemption) */
+    int64_t kv_tokens;    /* KV-cache tokens held or reserved */
 };
 
 struct request {
@@ -51,12 +51,17 @@ struct request {
     void *user;          /* closed loop: the user who asked (run.c), else NULL */
     uint32_t prompt_tokens;
     uint32_t output_tokens;
-    uint32_t rag_tokens; /* context tokens added by retrieval (part of prompt_tokens once added) */
+    uint32_t rag_tokens;       /* context tokens retrieval will add (drawn at arrival) */
+    uint32_t rag_tokens_added; /* ... once added to prompt_tokens */
     double difficulty;
     bool is_private;
     bool needs_rag;
-    bool fell_back;       /* a link failed on the way; the device serves it instead */
-    bool response_failed; /* a token message was lost to a link failure */
+    bool fell_back;          /* a link failed on the way; the device serves it instead */
+    bool response_failed;    /* a token message was lost to a link failure */
+    bool scored;             /* the serving model has an accuracy model; `correct` is set */
+    bool prompt_left_device; /* the prompt (or its context) went over a link */
+    bool prompt_reached_cloud;
+    int64_t rag_latency_ns; /* retrieval time drawn at arrival (needs_rag only) */
     enum location location;
     enum request_outcome outcome;
     bool correct;
@@ -68,8 +73,8 @@ struct request {
     int64_t last_token_tier_ns;
     int64_t first_token_user_ns; /* first output token at the user */
     int64_t last_token_user_ns;
-    int64_t end_ns;              /* when the outcome was settled */
-    double bytes_up;             /* on device links, both directions counted from the device */
+    int64_t end_ns;  /* when the outcome was settled */
+    double bytes_up; /* on device links, both directions counted from the device */
     double bytes_down;
     double energy_j;             /* device energy spent on this request */
     double cost_usd;             /* server cost attributed to this request */

@@ -1,6 +1,7 @@
 /* run: one replication of a scenario (see run.h). */
 #include "run.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -59,8 +60,8 @@ static int run_init_links(struct run *run, struct run_population *p, uint64_t se
         char name[256];
         if (cfg->outage.shared) {
             snprintf(name, sizeof name, "%s/%s", pop->name, location_name((enum location)loc));
-            if (renewal && !(p->shared_outage_rng[loc] =
-                                 run_named_stream(seed, replication, "outage", name)))
+            if (renewal &&
+                !(p->shared_outage_rng[loc] = run_named_stream(seed, replication, "outage", name)))
                 return -1;
             outage_state_init(&p->shared_outage[loc], &cfg->outage, p->shared_outage_rng[loc]);
         }
@@ -95,8 +96,11 @@ static int run_init_populations(struct run *run, uint64_t seed, uint32_t replica
         p->workload = run_named_stream(seed, replication, "workload", pop->name);
         if (!p->arrivals || !p->workload)
             return -1;
-        for (int64_t d = 0; d < pop->count; d++)
-            run->devices[pop->first_device + d].population = (uint32_t)i;
+        for (int64_t d = 0; d < pop->count; d++) {
+            struct device *dev = &run->devices[pop->first_device + d];
+            dev->population = (uint32_t)i;
+            battery_init(&dev->battery, &pop->power);
+        }
         if (run_init_links(run, p, seed, replication) != 0)
             return -1;
         const struct arrival_config *acfg = &pop->workload.arrival;
@@ -125,7 +129,7 @@ static int run_init_populations(struct run *run, uint64_t seed, uint32_t replica
 int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t replication,
              struct error *err)
 {
-    *run = (struct run){.sc = sc};
+    *run = (struct run){.sc = sc, .seed = seed, .replication = replication};
     if (sim_init(&run->sim) != 0)
         return run_oom(run, err);
     request_pool_init(&run->pool);
@@ -136,6 +140,7 @@ int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t
         const char *name;
     } streams[] = {
         {&run->rng.network, "network"},
+        {&run->rng.rag, "rag"},
         {&run->rng.device, "device"},
         {&run->rng.server[LOCATION_EDGE], "edge"},
         {&run->rng.server[LOCATION_CLOUD], "cloud"},
@@ -186,8 +191,8 @@ void run_free(struct run *run)
     if (run->edge_cloud_outage_rng)
         gsl_rng_free(run->edge_cloud_outage_rng);
     free(run->populations);
-    gsl_rng *streams[] = {run->rng.network, run->rng.device, run->rng.server[LOCATION_EDGE],
-                          run->rng.server[LOCATION_CLOUD]};
+    gsl_rng *streams[] = {run->rng.network, run->rng.rag, run->rng.device,
+                          run->rng.server[LOCATION_EDGE], run->rng.server[LOCATION_CLOUD]};
     for (size_t i = 0; i < sizeof streams / sizeof streams[0]; i++)
         if (streams[i])
             gsl_rng_free(streams[i]);
@@ -232,6 +237,13 @@ static void run_new_request(struct run *run, struct run_population *p, uint32_t 
     req->device = device;
     req->user = user;
     workload_fill_request(&pop->workload, arrival, p->workload, req);
+    if (req->needs_rag && run->sc->rag.present) {
+        const struct rag_config *rag = &run->sc->rag;
+        double latency_ms = dist_sample(&rag->latency_ms, run->rng.rag);
+        double tokens = round(dist_sample(&rag->context_tokens, run->rng.rag));
+        req->rag_latency_ns = latency_ms > 0 ? simtime_from_s(latency_ms * 1e-3) : 0;
+        req->rag_tokens = tokens > 0 ? (uint32_t)fmin(tokens, 1e9) : 0;
+    }
     journey_start(run, req);
 }
 
@@ -261,8 +273,7 @@ static void run_arrival(struct sim *sim, void *payload)
         if (at != SIMTIME_NEVER)
             sim_at(sim, at, run_arrival, p);
     }
-    run_new_request(run, p, run->sc->populations[p->index].first_device + now.device, &now,
-                    NULL);
+    run_new_request(run, p, run->sc->populations[p->index].first_device + now.device, &now, NULL);
 }
 
 /* A closed-loop user's next request. */
@@ -274,6 +285,14 @@ static void run_user_request(struct sim *sim, void *payload)
         return;
     (void)run_arrivals_open_after_one(run);
     run_new_request(run, user->population, user->device, NULL, user);
+}
+
+void run_device_energy(struct run *run, struct request *req, double energy_j)
+{
+    struct device *dev = &run->devices[req->device];
+    dev->energy_j += energy_j;
+    req->energy_j += energy_j;
+    battery_drain(&dev->battery, energy_j);
 }
 
 void run_request_end(struct run *run, struct request *req)
@@ -291,6 +310,32 @@ void run_request_end(struct run *run, struct request *req)
     request_release(&run->pool, req);
 }
 
+/* Device power and batteries at the end of the run: busy energy was charged as it was
+ * spent; idle energy is idle power × (run length − busy time) per device. */
+static void run_energy_context(struct run *run, int64_t end_ns, struct metrics_context *ctx)
+{
+    const struct scenario *sc = run->sc;
+    double total_j = 0, min_frac = INFINITY, empty = 0;
+    bool batteries = false;
+    for (int64_t i = 0; i < sc->n_devices; i++) {
+        struct device *dev = &run->devices[i];
+        const struct energy_config *power = &sc->populations[dev->population].power;
+        double idle_s = simtime_to_s(end_ns - dev->busy_ns);
+        double idle_j = energy_idle_j(power, idle_s > 0 ? idle_s : 0);
+        battery_drain(&dev->battery, idle_j);
+        total_j += dev->energy_j + idle_j;
+        if (dev->battery.capacity_j > 0) {
+            batteries = true;
+            double frac = battery_level_fraction(&dev->battery);
+            min_frac = frac < min_frac ? frac : min_frac;
+            empty += battery_is_empty(&dev->battery);
+        }
+    }
+    ctx->device_power_w = total_j / ((double)sc->n_devices * simtime_to_s(end_ns));
+    ctx->battery_min_frac = batteries ? min_frac : NAN;
+    ctx->batteries_empty = batteries ? empty : NAN;
+}
+
 int run_execute(struct run *run, struct run_result *result, struct error *err)
 {
     const struct scenario *sc = run->sc;
@@ -302,13 +347,17 @@ int run_execute(struct run *run, struct run_result *result, struct error *err)
     double device_busy_ns = 0;
     for (int64_t i = 0; i < sc->n_devices; i++)
         device_busy_ns += (double)run->devices[i].busy_ns;
-    ctx.busy_fraction[LOCATION_DEVICE] =
-        device_busy_ns / ((double)sc->n_devices * (double)end_ns);
+    ctx.busy_fraction[LOCATION_DEVICE] = device_busy_ns / ((double)sc->n_devices * (double)end_ns);
     for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
         ctx.busy_fraction[loc] =
             run->server[loc] ? server_busy_s(run->server[loc]) /
                                    (server_capacity(run->server[loc]) * simtime_to_s(end_ns))
                              : NAN;
+    run_energy_context(run, end_ns, &ctx);
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
+        if (sc->tier[loc].present)
+            ctx.provisioned_usd += (double)sc->tier[loc].server.replicas *
+                                   cost_provisioned_usd(&sc->tier[loc].quality.price, ctx.window_s);
     metrics_finish(&run->metrics, &ctx, result->values);
     result->events = run->sim.events_handled;
     result->peak_requests_in_flight = run->pool.peak_in_use;

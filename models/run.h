@@ -18,13 +18,15 @@
 #include <gsl/gsl_rng.h>
 #include <stdint.h>
 
+#include "energy.h"
 #include "error.h"
-#include "netlink.h"
 #include "metrics.h"
+#include "netlink.h"
 #include "request.h"
 #include "scenario.h"
 #include "server.h"
 #include "sim.h"
+#include "thermal.h"
 
 struct device {
     uint32_t population;
@@ -33,11 +35,15 @@ struct device {
     struct netlink_state link[LOCATION_COUNT]; /* to the edge, to the cloud */
     gsl_rng *outage_rng[LOCATION_COUNT];       /* own outage process per link, when any */
     int64_t busy_ns;
+    struct thermal_state thermal;
+    struct battery battery;
+    double energy_j; /* compute + radio, over the whole run */
 };
 
 /* Named RNG streams, one per component (rng.h). */
 struct run_streams {
     gsl_rng *network;
+    gsl_rng *rag;
     gsl_rng *device;
     gsl_rng *server[LOCATION_COUNT]; /* "edge", "cloud" */
 };
@@ -47,9 +53,11 @@ struct run_population;
 struct run {
     struct sim sim;
     const struct scenario *sc;
+    uint64_t seed;
+    uint32_t replication;
     struct run_streams rng;
     struct device *devices;
-    struct run_population *populations; /* arrival state, one per population */
+    struct run_population *populations;    /* arrival state, one per population */
     struct server *server[LOCATION_COUNT]; /* [LOCATION_EDGE], [LOCATION_CLOUD]; NULL if absent */
     struct netlink_state edge_cloud;
     gsl_rng *edge_cloud_outage_rng;
@@ -81,5 +89,8 @@ void run_free(struct run *run);
 
 /* Called when a request has ended (its outcome set): measures it and recycles it. */
 void run_request_end(struct run *run, struct request *req);
+
+/* Charges energy_j to req's device (and its battery) and to req. */
+void run_device_energy(struct run *run, struct request *req, double energy_j);
 
 #endif

@@ -26,15 +26,16 @@ static int scenario_load_run(struct run_config *run, struct ydoc_node *root, str
 
 /* A server tier: absent is allowed (the arbiter and orchestrator checks say when a tier
  * is needed). */
-static int scenario_load_tier(struct tier_config *tier, struct ydoc_node *root, const char *key,
-                              struct error *err)
+static int scenario_load_tier(struct scenario *sc, struct tier_config *tier, struct ydoc_node *root,
+                              const char *key, struct error *err)
 {
     struct ydoc_node *map = ydoc_get(root, key);
     tier->present = map != NULL;
     if (!map)
         return 0;
-    return ydoc_expect(map, YDOC_MAP, err) || server_config_load(&tier->server, map, err) ? -1
-                                                                                          : 0;
+    if (ydoc_expect(map, YDOC_MAP, err) != 0 || server_config_load(&tier->server, map, err) != 0)
+        return -1;
+    return llm_quality_load(&tier->quality, ydoc_get(map, "model"), sc->datasets, err);
 }
 
 /* The links of a population: `network: {cloud: LINK, edge: LINK}`, one per tier present. */
@@ -82,7 +83,13 @@ static int scenario_load_population(struct population_config *pop, struct ydoc_n
         ydoc_read_str(map, "name", &pop->name, err) != 0 ||
         ydoc_read_i64(map, "count", 1, 10000000, &pop->count, err) != 0 ||
         ydoc_require(map, "model", &model, err) != 0 || ydoc_expect(model, YDOC_MAP, err) != 0 ||
-        llm_perf_load(&pop->model, model, err) != 0)
+        llm_perf_load(&pop->model, model, err) != 0 ||
+        llm_quality_load(&pop->quality, model, sc->datasets, err) != 0)
+        return -1;
+    struct ydoc_node *power = ydoc_get(map, "power");
+    if ((power && ydoc_expect(power, YDOC_MAP, err) != 0) ||
+        energy_load(&pop->power, power, err) != 0 ||
+        thermal_load(&pop->thermal, ydoc_get(map, "thermal"), err) != 0)
         return -1;
     if (ydoc_require(map, "workload", &workload, err) != 0 ||
         ydoc_expect(workload, YDOC_MAP, err) != 0 ||
@@ -92,8 +99,7 @@ static int scenario_load_population(struct population_config *pop, struct ydoc_n
 }
 
 /* `devices` is one population (a map) or a list of them. */
-static int scenario_load_populations(struct scenario *sc, struct ydoc_node *root,
-                                     struct error *err)
+static int scenario_load_populations(struct scenario *sc, struct ydoc_node *root, struct error *err)
 {
     struct ydoc_node *devices;
     if (ydoc_require(root, "devices", &devices, err) != 0)
@@ -112,8 +118,8 @@ static int scenario_load_populations(struct scenario *sc, struct ydoc_node *root
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(sc->populations[j].name, pop->name) == 0)
-                return ydoc_error(ydoc_get(map, "name"), err,
-                                  "population name '%s' is used twice", pop->name);
+                return ydoc_error(ydoc_get(map, "name"), err, "population name '%s' is used twice",
+                                  pop->name);
         pop->first_device = (uint32_t)sc->n_devices;
         sc->n_devices += pop->count;
         if (sc->n_devices > 10000000)
@@ -123,8 +129,7 @@ static int scenario_load_populations(struct scenario *sc, struct ydoc_node *root
 }
 
 /* The edge's link to the cloud, under edge.network.cloud, when both tiers exist. */
-static int scenario_load_edge_cloud(struct scenario *sc, struct ydoc_node *root,
-                                    struct error *err)
+static int scenario_load_edge_cloud(struct scenario *sc, struct ydoc_node *root, struct error *err)
 {
     struct ydoc_node *edge = ydoc_get(root, "edge");
     struct ydoc_node *network = ydoc_get(edge, "network"), *link;
@@ -141,7 +146,7 @@ static int scenario_load_edge_cloud(struct scenario *sc, struct ydoc_node *root,
                           "missing the edge's link to the cloud: edge.network.cloud");
     sc->has_edge_cloud_link = true; /* before loading, so a partial load is freed */
     return ydoc_expect(link, YDOC_MAP, err) || netlink_config_load(&sc->edge_cloud, link, err) ? -1
-                                                                                           : 0;
+                                                                                               : 0;
 }
 
 static int scenario_load_orchestrator(struct scenario *sc, struct ydoc_node *root,
@@ -159,6 +164,53 @@ static int scenario_load_orchestrator(struct scenario *sc, struct ydoc_node *roo
     return 0;
 }
 
+/* Per-class accuracy tables name task classes: bind each device model to its population's
+ * classes, and each server model to the classes of every population (which must then agree
+ * on their class names, so one table serves them all). */
+static int scenario_bind_population(struct scenario *sc, size_t p, const char *const *names,
+                                    size_t n, struct error *err)
+{
+    const struct task_set *ts = &sc->populations[p].workload.tasks;
+    const struct task_set *first = &sc->populations[0].workload.tasks;
+    struct llm_quality *q = &sc->populations[p].quality;
+    if (q->has_accuracy && accuracy_bind_classes(&q->accuracy, names, n, err) != 0)
+        return -1;
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++) {
+        struct llm_quality *tq = &sc->tier[loc].quality;
+        if (!sc->tier[loc].present || !tq->has_accuracy || tq->accuracy.kind != ACCURACY_BY_CLASS)
+            continue;
+        bool same = ts->n_classes == first->n_classes;
+        for (size_t i = 0; same && i < ts->n_classes; i++)
+            same = strcmp(ts->classes[i].name, first->classes[i].name) == 0;
+        if (!same)
+            return error_set(err, NULL, 0, 0, location_name((enum location)loc),
+                             "a per-class accuracy table on the %s needs every device "
+                             "population to list the same task classes in the same order",
+                             location_name((enum location)loc));
+        if (p == 0 && accuracy_bind_classes(&tq->accuracy, names, n, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int scenario_bind_classes(struct scenario *sc, struct error *err)
+{
+    for (size_t p = 0; p < sc->n_populations; p++) {
+        const struct task_set *ts = &sc->populations[p].workload.tasks;
+        size_t n = ts->n_classes;
+        const char **names = malloc(n * sizeof names[0]);
+        if (!names)
+            return error_set(err, NULL, 0, 0, NULL, "out of memory");
+        for (size_t i = 0; i < n; i++)
+            names[i] = ts->classes[i].name;
+        int rc = scenario_bind_population(sc, p, names, n, err);
+        free(names);
+        if (rc != 0)
+            return -1;
+    }
+    return 0;
+}
+
 int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
 {
     struct ydoc_node *root = ydoc_root(doc);
@@ -166,8 +218,7 @@ int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
     memset(sc, 0, sizeof *sc);
     sc->name = "scenario";
     sc->replications = 1;
-    if (ydoc_expect(root, YDOC_MAP, err) != 0 ||
-        ydoc_read_str(root, "name", &sc->name, err) != 0 ||
+    if (ydoc_expect(root, YDOC_MAP, err) != 0 || ydoc_read_str(root, "name", &sc->name, err) != 0 ||
         ydoc_read_str(root, "description", &(const char *){NULL}, err) != 0 ||
         ydoc_read_i64(root, "seed", 0, INT64_MAX, &seed, err) != 0 ||
         ydoc_read_i64(root, "replications", 1, 100000, &sc->replications, err) != 0)
@@ -175,12 +226,16 @@ int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
     sc->seed = (uint64_t)seed;
     /* `variants` belongs to the experiment layer (experiment.c); mark it as known here. */
     (void)ydoc_get(root, "variants");
+    if (!(sc->datasets = accuracy_datasets_new()))
+        return error_set(err, NULL, 0, 0, NULL, "out of memory");
     if (scenario_load_run(&sc->run, root, err) != 0 ||
-        scenario_load_tier(&sc->tier[LOCATION_EDGE], root, "edge", err) != 0 ||
-        scenario_load_tier(&sc->tier[LOCATION_CLOUD], root, "cloud", err) != 0 ||
+        scenario_load_tier(sc, &sc->tier[LOCATION_EDGE], root, "edge", err) != 0 ||
+        scenario_load_tier(sc, &sc->tier[LOCATION_CLOUD], root, "cloud", err) != 0 ||
         scenario_load_populations(sc, root, err) != 0 ||
         scenario_load_edge_cloud(sc, root, err) != 0 ||
-        scenario_load_orchestrator(sc, root, err) != 0)
+        scenario_load_orchestrator(sc, root, err) != 0 ||
+        rag_config_load(&sc->rag, root, sc->tier[LOCATION_EDGE].present, err) != 0 ||
+        scenario_bind_classes(sc, err) != 0)
         return -1;
     bool present[LOCATION_COUNT] = {true, sc->tier[LOCATION_EDGE].present,
                                     sc->tier[LOCATION_CLOUD].present};
@@ -192,6 +247,8 @@ void scenario_free(struct scenario *sc)
     for (size_t i = 0; i < sc->n_populations; i++) {
         struct population_config *pop = &sc->populations[i];
         llm_perf_free(&pop->model);
+        llm_quality_free(&pop->quality);
+        energy_free(&pop->power);
         workload_config_free(&pop->workload);
         for (int loc = 0; loc < LOCATION_COUNT; loc++)
             if (pop->has_link[loc])
@@ -199,8 +256,12 @@ void scenario_free(struct scenario *sc)
     }
     free(sc->populations);
     for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
-        if (sc->tier[loc].present)
+        if (sc->tier[loc].present) {
             server_config_free(&sc->tier[loc].server);
+            llm_quality_free(&sc->tier[loc].quality);
+        }
+    rag_config_free(&sc->rag);
+    accuracy_datasets_free(sc->datasets);
     if (sc->has_edge_cloud_link)
         netlink_config_free(&sc->edge_cloud);
     memset(sc, 0, sizeof *sc);

@@ -16,11 +16,15 @@
 #include <stdint.h>
 
 #include "arbiter.h"
+#include "energy.h"
 #include "error.h"
 #include "llm_perf.h"
+#include "llm_quality.h"
 #include "netlink.h"
+#include "rag.h"
 #include "request.h"
 #include "server.h"
+#include "thermal.h"
 #include "workload.h"
 #include "ydoc.h"
 
@@ -36,6 +40,9 @@ struct population_config {
     int64_t count;
     uint32_t first_device; /* index of its first device among all devices */
     struct llm_perf model;
+    struct llm_quality quality; /* the device model's accuracy (and price, usually none) */
+    struct energy_config power;
+    struct thermal_config thermal;
     struct workload_config workload;
     bool has_link[LOCATION_COUNT]; /* links to the edge and the cloud */
     struct netlink_config link[LOCATION_COUNT];
@@ -46,6 +53,7 @@ struct population_config {
 struct tier_config {
     bool present;
     struct server_config server;
+    struct llm_quality quality;
 };
 
 struct scenario {
@@ -55,11 +63,13 @@ struct scenario {
     struct run_config run;
     struct population_config *populations;
     size_t n_populations;
-    int64_t n_devices; /* over all populations */
+    int64_t n_devices;                       /* over all populations */
     struct tier_config tier[LOCATION_COUNT]; /* [LOCATION_EDGE], [LOCATION_CLOUD] */
     bool has_edge_cloud_link;
     struct netlink_config edge_cloud; /* up: edge → cloud */
-    enum location orchestrator;    /* where the arbiter runs */
+    enum location orchestrator;       /* where the arbiter runs */
+    struct rag_config rag;
+    struct accuracy_datasets *datasets; /* replayed correctness files, shared by all models */
     const struct arbiter_ops *arbiter;
 };
 

@@ -12,23 +12,23 @@ struct server;
 struct replica {
     struct server *server;
     struct request_fifo waiting;
-    uint64_t running;     /* requests admitted and not finished */
-    double busy_ns;       /* none: summed over slots; batched: iteration time */
+    uint64_t running; /* requests admitted and not finished */
+    double busy_ns;   /* none: summed over slots; batched: iteration time */
     /* none */
     int64_t busy_slots;
     /* static */
     struct sim_timer wait_timer;
     /* continuous */
-    bool iterating;              /* an iteration is in progress */
-    struct request *prefilling;  /* the requests of the prefill iteration in progress */
-    struct request **heap;       /* running sequences by finish_iter */
+    bool iterating;             /* an iteration is in progress */
+    struct request *prefilling; /* the requests of the prefill iteration in progress */
+    struct request **heap;      /* running sequences by finish_iter */
     uint32_t heap_len, heap_cap;
     struct request *adm_head, *adm_tail; /* running sequences in admission order */
-    uint64_t decode_iter;        /* decode iterations completed */
-    double context_tokens;       /* Σ (P + generated) over running sequences */
+    uint64_t decode_iter;                /* decode iterations completed */
+    double context_tokens;               /* Σ (P + generated) over running sequences */
     int64_t kv_used;
     int64_t iter_start_ns;
-    uint64_t iter_seqs;          /* sequences in the decode iteration in progress */
+    uint64_t iter_seqs; /* sequences in the decode iteration in progress */
 };
 
 struct server {

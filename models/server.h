@@ -115,11 +115,11 @@ uint64_t server_running(const struct server *s);
 
 /* Counters for reports. */
 struct server_stats {
-    uint64_t iterations;       /* prefill + decode iterations (batched modes) */
-    uint64_t batched_seqs;     /* Σ batch size over decode iterations */
-    uint64_t preemptions;      /* sequences preempted (continuous, on_demand) */
-    uint64_t recomputed_tokens;/* tokens prefilled again after preemption */
-    uint64_t peak_kv_tokens;   /* largest KV occupancy of any replica */
+    uint64_t iterations;        /* prefill + decode iterations (batched modes) */
+    uint64_t batched_seqs;      /* Σ batch size over decode iterations */
+    uint64_t preemptions;       /* sequences preempted (continuous, on_demand) */
+    uint64_t recomputed_tokens; /* tokens prefilled again after preemption */
+    uint64_t peak_kv_tokens;    /* largest KV occupancy of any replica */
 };
 struct server_stats server_stats(const struct server *s);
 

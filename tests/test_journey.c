@@ -31,14 +31,10 @@ struct expected_path {
  * Bytes: prompt 500, token 104 (11 tokens, one message each), control 100; tokens through
  * the edge count on both hops. */
 static const struct expected_path paths[] = {
-    {"device/device", 1000, 2000, 0, 0},
-    {"device/edge", 110, 210, 500, 11 * 104},
-    {"device/cloud", 110, 120, 500, 11 * 104},
-    {"edge/device", 1010, 2010, 500, 100},
-    {"edge/edge", 110, 210, 500, 11 * 104},
-    {"edge/cloud", 60, 70, 1000, 22 * 104},
-    {"cloud/device", 1100, 2100, 500, 100},
-    {"cloud/edge", 175, 275, 500, 500 + 11 * 104},
+    {"device/device", 1000, 2000, 0, 0},       {"device/edge", 110, 210, 500, 11 * 104},
+    {"device/cloud", 110, 120, 500, 11 * 104}, {"edge/device", 1010, 2010, 500, 100},
+    {"edge/edge", 110, 210, 500, 11 * 104},    {"edge/cloud", 60, 70, 1000, 22 * 104},
+    {"cloud/device", 1100, 2100, 500, 100},    {"cloud/edge", 175, 275, 500, 500 + 11 * 104},
     {"cloud/cloud", 110, 120, 500, 11 * 104},
 };
 
@@ -102,7 +98,8 @@ static void outages_send_requests_back_to_the_device_or_fail_them(void **state)
     if (experiment_load(&ex, path, &opt, &err) != 0 || experiment_run(&ex, &res, &err) != 0)
         fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
     const double down_share = 12.5 / 20; /* PASTA: the share of arrivals that meet it */
-    long fallback = metric_find("requests_fallback"), failed = metric_find("requests_failed_network");
+    long fallback = metric_find("requests_fallback"),
+         failed = metric_find("requests_failed_network");
     double arrived = 0, fell_back = 0;
     for (size_t r = 0; r < res.n_reps; r++) {
         const double *fb = experiment_value(&res, 0, r), *fl = experiment_value(&res, 1, r);

@@ -97,8 +97,8 @@ static void submit_event(struct sim *sim, void *payload)
 /* Request i with P prompt and O output tokens, submitted at at_s. */
 static void add_request(struct fixture *fx, int i, uint32_t prompt, uint32_t output, double at_s)
 {
-    fx->req[i] = (struct request){.id = (uint64_t)i, .prompt_tokens = prompt,
-                                  .output_tokens = output};
+    fx->req[i] =
+        (struct request){.id = (uint64_t)i, .prompt_tokens = prompt, .output_tokens = output};
     submissions[i] = (struct submission){fx, &fx->req[i]};
     sim_at(&fx->sim, simtime_from_s(at_s), submit_event, &submissions[i]);
 }
@@ -288,8 +288,7 @@ static void md1_arrival(struct sim *sim, void *payload)
     *req = (struct request){.id = st->next, .prompt_tokens = 100, .output_tokens = 26};
     st->next++;
     if (st->next < st->n)
-        sim_after(sim, simtime_from_s(gsl_ran_exponential(st->rng, 1 / 0.7)), md1_arrival,
-                  st);
+        sim_after(sim, simtime_from_s(gsl_ran_exponential(st->rng, 1 / 0.7)), md1_arrival, st);
     assert_int_equal(server_submit(st->server, req), 0);
 }
 
@@ -302,17 +301,15 @@ static void md1_first(struct sim *sim, struct request *req, void *ctx)
     }
 }
 
-static void md1_done(struct sim *sim, struct request *req, void *ctx)
-{
-}
+static void md1_done(struct sim *sim, struct request *req, void *ctx) {}
 
 static void continuous_batch_of_one_is_md1(void **state)
 {
     struct error err;
-    struct ydoc *doc = ydoc_load_string(
-        "model: {prefill_tok_s: 200, decode_tok_s: 50, max_batch: 1}\n"
-        "batching: {mode: continuous}\n",
-        "t.yaml", &err);
+    struct ydoc *doc =
+        ydoc_load_string("model: {prefill_tok_s: 200, decode_tok_s: 50, max_batch: 1}\n"
+                         "batching: {mode: continuous}\n",
+                         "t.yaml", &err);
     struct server_config cfg;
     assert_int_equal(server_config_load(&cfg, ydoc_root(doc), &err), 0);
     struct sim sim;
