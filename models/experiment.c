@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outputs.h"
 #include "run.h"
 
 static int experiment_apply_sets(struct ydoc *doc, const struct experiment_options *opt,
@@ -182,6 +183,50 @@ static void experiment_keep_cdf(struct run *run, const struct experiment_results
     }
 }
 
+bool experiment_wants_outputs(const struct experiment *ex)
+{
+    for (size_t v = 0; v < ex->n_variants; v++)
+        if (outputs_wanted(&ex->variants[v].sc.outputs))
+            return true;
+    return false;
+}
+
+/* One replication of one variant, observed for detailed outputs when asked. */
+static int experiment_run_one(const struct experiment *ex, size_t v, uint32_t r,
+                              struct experiment_results *res, struct outputs *out,
+                              struct error *err)
+{
+    const struct scenario *sc = &ex->variants[v].sc;
+    struct run run;
+    struct run_result result;
+    struct run_observer observer = {0};
+    int rc = run_init(&run, sc, ex->seed, r, err);
+    if (rc == 0 && ex->output_dir && outputs_wanted(&sc->outputs) &&
+        outputs_covers(&sc->outputs, r)) {
+        rc = outputs_open(out, ex->output_dir, &sc->outputs, err);
+        out->variant = ex->variants[v].name;
+        out->replication = r;
+        out->cfg = &sc->outputs;
+        observer = (struct run_observer){
+            .request_end = outputs_request_end,
+            .sample = sc->outputs.timeseries_s > 0 ? outputs_sample : NULL,
+            .sample_every_ns = simtime_from_s(sc->outputs.timeseries_s),
+            .ctx = out,
+        };
+        run_observe(&run, &observer);
+    }
+    if (rc == 0)
+        rc = run_execute(&run, &result, err);
+    if (rc == 0) {
+        memcpy(experiment_value(res, v, r), result.values, sizeof result.values);
+        res->events += result.events;
+        if (r == 0)
+            experiment_keep_cdf(&run, res, v);
+    }
+    run_free(&run);
+    return rc;
+}
+
 int experiment_run(const struct experiment *ex, struct experiment_results *res, struct error *err)
 {
     *res = (struct experiment_results){.n_variants = ex->n_variants,
@@ -191,25 +236,15 @@ int experiment_run(const struct experiment *ex, struct experiment_results *res, 
         calloc(res->n_variants * METRIC_LATENCY_COUNT * EXPERIMENT_CDF_POINTS, sizeof res->cdf[0]);
     if (!res->values || !res->cdf)
         return error_set(err, NULL, 0, 0, NULL, "out of memory");
-    for (size_t v = 0; v < res->n_variants; v++) {
-        for (size_t r = 0; r < res->n_reps; r++) {
-            struct run run;
-            struct run_result out;
-            int rc = run_init(&run, &ex->variants[v].sc, ex->seed, (uint32_t)r, err);
-            if (rc == 0)
-                rc = run_execute(&run, &out, err);
-            if (rc == 0) {
-                memcpy(experiment_value(res, v, r), out.values, sizeof out.values);
-                res->events += out.events;
-                if (r == 0)
-                    experiment_keep_cdf(&run, res, v);
-            }
-            run_free(&run);
-            if (rc != 0)
-                return -1;
-        }
-    }
-    return 0;
+    struct outputs out = {0};
+    int rc = 0;
+    for (size_t v = 0; rc == 0 && v < res->n_variants; v++)
+        for (size_t r = 0; rc == 0 && r < res->n_reps; r++)
+            rc = experiment_run_one(ex, v, (uint32_t)r, res, &out, err);
+    /* Detailed outputs appear only when the whole experiment has succeeded. */
+    if (outputs_close(&out, rc == 0, rc == 0 ? err : &(struct error){0}) != 0)
+        rc = -1;
+    return rc == 0 ? 0 : -1;
 }
 
 void experiment_results_free(struct experiment_results *res)

@@ -29,6 +29,7 @@ struct variant {
 };
 
 struct experiment {
+    const char *output_dir;     /* where detailed outputs go (outputs.h); NULL: none */
     struct ydoc *base;          /* the file after --set, before profiles: variants start here */
     struct ydoc *base_expanded; /* the same with profiles merged: validated on its own */
     struct profiles_path profiles;
@@ -62,6 +63,9 @@ int experiment_load(struct experiment *ex, const char *path, const struct experi
 int experiment_load_text(struct experiment *ex, const char *text, const char *name,
                          const struct experiment_options *opt, struct error *err);
 void experiment_free(struct experiment *ex);
+
+/* True when some variant asks for detailed outputs (which need an output directory). */
+bool experiment_wants_outputs(const struct experiment *ex);
 
 /* Quantile points kept per variant for CDF charts (replication 1): p = k/100, k = 1..100. */
 #define EXPERIMENT_CDF_POINTS 100

@@ -212,6 +212,10 @@ static int cmd_run(const struct cli *cli)
         return cli_print_error(&err);
     }
     int rc = 0;
+    ex.output_dir = cli->output_dir;
+    if (!cli->output_dir && experiment_wants_outputs(&ex))
+        fprintf(stderr, "haisim: note: the scenario asks for detailed outputs (outputs:), "
+                        "which need -o DIR; none written\n");
     if (experiment_run(&ex, &res, &err) != 0) {
         char buf[2048];
         error_format(&err, buf, sizeof buf);

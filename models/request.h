@@ -34,6 +34,7 @@ const char *outcome_name(enum request_outcome outcome);
 /* Per-request state that belongs to the server serving it (server.c). */
 struct request_server_state {
     void *replica;            /* the replica holding the request */
+    uint32_t replica_index;   /* its index, for reports */
     struct request *adm_prev; /* running sequences in admission order (continuous) */
     struct request *adm_next;
     uint64_t finish_iter; /* decode iteration at which the last token is produced */

@@ -30,6 +30,7 @@ struct run_user {
 
 static void run_arrival(struct sim *sim, void *payload);
 static void run_user_request(struct sim *sim, void *payload);
+static void run_schedule_arrival(struct run *run, struct run_population *p);
 
 static int run_oom(struct run *run, struct error *err)
 {
@@ -106,9 +107,8 @@ static int run_init_populations(struct run *run, uint64_t seed, uint32_t replica
         const struct arrival_config *acfg = &pop->workload.arrival;
         if (!arrival_is_closed(acfg)) {
             arrival_state_init(&p->arrival_state, acfg, (uint32_t)pop->count, p->arrivals);
-            int64_t at = arrival_next(&p->arrival_state, p->arrivals, &p->next);
-            if (at != SIMTIME_NEVER)
-                sim_at(&run->sim, at, run_arrival, p);
+            run->open_populations++;
+            run_schedule_arrival(run, p);
             continue;
         }
         /* Closed loop: every user issues a first request, then one after each answer. */
@@ -258,6 +258,19 @@ static bool run_arrivals_open_after_one(struct run *run)
     return true;
 }
 
+/* Schedules p's next arrival; a finished process (a trace without loop) closes the
+ * population, and the last one to close ends the arrivals. */
+static void run_schedule_arrival(struct run *run, struct run_population *p)
+{
+    int64_t at = arrival_next(&p->arrival_state, p->arrivals, &p->next);
+    if (at != SIMTIME_NEVER) {
+        sim_at(&run->sim, at, run_arrival, p);
+        return;
+    }
+    if (--run->open_populations == 0 && run->arrivals_end_ns < 0)
+        run->arrivals_end_ns = run->sim.now_ns;
+}
+
 /* One pending arrival per open-loop population: each arrival schedules the next, so the
  * event queue holds O(requests in flight) events. */
 static void run_arrival(struct sim *sim, void *payload)
@@ -267,12 +280,8 @@ static void run_arrival(struct sim *sim, void *payload)
     if (!run_arrivals_open(run))
         return;
     struct arrival now = p->next;
-    bool more = run_arrivals_open_after_one(run);
-    if (more) {
-        int64_t at = arrival_next(&p->arrival_state, p->arrivals, &p->next);
-        if (at != SIMTIME_NEVER)
-            sim_at(sim, at, run_arrival, p);
-    }
+    if (run_arrivals_open_after_one(run))
+        run_schedule_arrival(run, p);
     run_new_request(run, p, run->sc->populations[p->index].first_device + now.device, &now, NULL);
 }
 
@@ -299,6 +308,8 @@ void run_request_end(struct run *run, struct request *req)
 {
     if (req->arrival_ns >= run->warmup_ns)
         metrics_record(&run->metrics, req);
+    if (run->observer && run->observer->request_end)
+        run->observer->request_end(run->observer->ctx, run, req);
     struct run_user *user = req->user;
     if (user) {
         /* The user reads the answer, thinks, and asks again. */
@@ -308,6 +319,23 @@ void run_request_end(struct run *run, struct request *req)
         sim_at(&run->sim, at, run_user_request, user);
     }
     request_release(&run->pool, req);
+}
+
+/* A sampling instant: report, and sample again while anything can still happen. */
+static void run_sample(struct sim *sim, void *payload)
+{
+    struct run *run = (struct run *)sim;
+    run->observer->sample(run->observer->ctx, run);
+    bool arrivals_to_come = run->arrivals_end_ns < 0;
+    if (arrivals_to_come || run->pool.in_use > 0)
+        sim_after(sim, run->observer->sample_every_ns, run_sample, NULL);
+}
+
+void run_observe(struct run *run, const struct run_observer *observer)
+{
+    run->observer = observer;
+    if (observer && observer->sample && observer->sample_every_ns > 0)
+        sim_at(&run->sim, 0, run_sample, NULL);
 }
 
 /* Device power and batteries at the end of the run: busy energy was charged as it was

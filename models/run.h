@@ -50,6 +50,15 @@ struct run_streams {
 
 struct run_population;
 
+/* Hooks for detailed outputs (outputs.h): called as requests end and every sample_every_ns
+ * of simulated time while the run has arrivals to come or requests in flight. */
+struct run_observer {
+    void (*request_end)(void *ctx, const struct run *run, const struct request *req);
+    void (*sample)(void *ctx, const struct run *run);
+    int64_t sample_every_ns; /* 0: no sampling */
+    void *ctx;
+};
+
 struct run {
     struct sim sim;
     const struct scenario *sc;
@@ -63,11 +72,13 @@ struct run {
     gsl_rng *edge_cloud_outage_rng;
     struct request_pool pool;
     struct metrics metrics;
-    uint64_t arrivals;       /* requests created so far */
-    int64_t arrivals_end_ns; /* when the arrival process stopped */
+    uint64_t arrivals;         /* requests created so far */
+    uint32_t open_populations; /* open-loop populations whose process has not finished */
+    int64_t arrivals_end_ns;   /* when the arrival process stopped */
     int64_t warmup_ns;
     int64_t horizon_ns; /* arrivals stop at this time (SIMTIME_NEVER: no limit) */
     bool out_of_memory;
+    const struct run_observer *observer; /* NULL: none */
 };
 
 /* What one replication reports. */
@@ -81,6 +92,9 @@ struct run_result {
 /* Sets up a replication; -1 with err filled on out-of-memory. */
 int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t replication,
              struct error *err);
+
+/* Attaches detailed-output hooks (before run_execute). */
+void run_observe(struct run *run, const struct run_observer *observer);
 
 /* Simulates to the end and fills result. */
 int run_execute(struct run *run, struct run_result *result, struct error *err);

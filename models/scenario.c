@@ -235,7 +235,7 @@ int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
         scenario_load_edge_cloud(sc, root, err) != 0 ||
         scenario_load_orchestrator(sc, root, err) != 0 ||
         rag_config_load(&sc->rag, root, sc->tier[LOCATION_EDGE].present, err) != 0 ||
-        scenario_bind_classes(sc, err) != 0)
+        outputs_config_load(&sc->outputs, root, err) != 0 || scenario_bind_classes(sc, err) != 0)
         return -1;
     bool present[LOCATION_COUNT] = {true, sc->tier[LOCATION_EDGE].present,
                                     sc->tier[LOCATION_CLOUD].present};

@@ -21,6 +21,7 @@
 #include "llm_perf.h"
 #include "llm_quality.h"
 #include "netlink.h"
+#include "outputs.h"
 #include "rag.h"
 #include "request.h"
 #include "server.h"
@@ -69,6 +70,7 @@ struct scenario {
     struct netlink_config edge_cloud; /* up: edge → cloud */
     enum location orchestrator;       /* where the arbiter runs */
     struct rag_config rag;
+    struct outputs_config outputs;
     struct accuracy_datasets *datasets; /* replayed correctness files, shared by all models */
     const struct arbiter_ops *arbiter;
 };

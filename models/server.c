@@ -586,6 +586,7 @@ static void server_enter(struct server *s, struct request *req)
 {
     struct replica *r = server_pick(s);
     req->srv.replica = r;
+    req->srv.replica_index = (uint32_t)(r - s->replicas);
     switch (s->cfg->batching) {
     case SERVER_BATCH_NONE:
         server_slot_submit(r, req);
