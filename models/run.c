@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "journey.h"
 #include "rng.h"
@@ -41,9 +42,14 @@ static int run_oom(struct run *run, struct error *err)
 static gsl_rng *run_named_stream(uint64_t seed, uint32_t replication, const char *kind,
                                  const char *name)
 {
-    char full[256];
-    snprintf(full, sizeof full, "%s/%s", kind, name);
-    return rng_stream_new(seed, replication, full);
+    size_t len = strlen(kind) + strlen(name) + 2;
+    char *full = malloc(len); /* names come from the scenario: any length */
+    if (!full)
+        return NULL;
+    snprintf(full, len, "%s/%s", kind, name);
+    gsl_rng *rng = rng_stream_new(seed, replication, full);
+    free(full);
+    return rng;
 }
 
 /* The links of a population's devices. Each outage process draws from its own stream
@@ -58,7 +64,7 @@ static int run_init_links(struct run *run, struct run_population *p, uint64_t se
             continue;
         const struct netlink_config *cfg = &pop->link[loc];
         bool renewal = cfg->outage.kind == OUTAGE_RENEWAL;
-        char name[256];
+        char name[512]; /* population names are at most 255 bytes (scenario.c) */
         if (cfg->outage.shared) {
             snprintf(name, sizeof name, "%s/%s", pop->name, location_name((enum location)loc));
             if (renewal &&

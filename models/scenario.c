@@ -91,6 +91,9 @@ static int scenario_load_population(struct population_config *pop, struct ydoc_n
         energy_load(&pop->power, power, err) != 0 ||
         thermal_load(&pop->thermal, ydoc_get(map, "thermal"), err) != 0)
         return -1;
+    if (strlen(pop->name) == 0 || strlen(pop->name) > 255 || strchr(pop->name, '/'))
+        return ydoc_error(ydoc_get(map, "name"), err,
+                          "a population name has 1 to 255 characters and no '/'");
     if (ydoc_require(map, "workload", &workload, err) != 0 ||
         ydoc_expect(workload, YDOC_MAP, err) != 0 ||
         workload_config_load(&pop->workload, workload, err) != 0)

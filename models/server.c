@@ -28,7 +28,10 @@ struct replica {
     double context_tokens;               /* Σ (P + generated) over running sequences */
     int64_t kv_used;
     int64_t iter_start_ns;
-    uint64_t iter_seqs; /* sequences in the decode iteration in progress */
+    uint64_t iter_seqs;          /* sequences in the decode iterations in progress */
+    uint64_t macro_steps;        /* decode iterations simulated by the pending event */
+    double macro_context;        /* context tokens when they started */
+    struct sim_timer iter_timer; /* the end of the iteration(s) in progress */
 };
 
 struct server {
@@ -462,7 +465,8 @@ static void server_cont_iterate(struct replica *r)
         r->iterating = true;
         double d = llm_perf_prefill_s(m, tokens);
         s->stats.iterations++;
-        sim_at(s->sim, s->sim->now_ns + simtime_from_s(d), server_cont_prefill_end, r);
+        sim_timer_arm(s->sim, &r->iter_timer, s->sim->now_ns + simtime_from_s(d),
+                      server_cont_prefill_end, r);
         return;
     }
     if (s->cfg->kv_admission == SERVER_KV_ON_DEMAND)
@@ -473,10 +477,51 @@ static void server_cont_iterate(struct replica *r)
     }
     r->iterating = true;
     r->iter_seqs = r->running;
-    double d = llm_perf_decode_step_s(m, (double)r->running, r->context_tokens);
-    s->stats.iterations++;
-    s->stats.batched_seqs += r->running;
-    sim_at(s->sim, s->sim->now_ns + simtime_from_s(d), server_cont_decode_end, r);
+    r->macro_context = r->context_tokens;
+    /* Nothing changes the batch before its next sequence finishes unless a request joins
+     * (server_cont_cut) or the KV cache fills: one event simulates all those iterations,
+     * each still rounded to the ns on its own, so times are those of one event per
+     * iteration. */
+    uint64_t steps = 1;
+    if (r->waiting.len == 0) {
+        steps = r->heap[0]->srv.finish_iter - r->decode_iter;
+        int64_t cap = s->cfg->kv_cache_tokens;
+        if (s->cfg->kv_admission == SERVER_KV_ON_DEMAND && cap >= 0) {
+            uint64_t room = (uint64_t)(cap - r->kv_used) / r->running;
+            steps = room < steps ? room : steps;
+        }
+        steps = steps > 0 ? steps : 1;
+    }
+    r->macro_steps = steps;
+    int64_t end_ns = s->sim->now_ns;
+    double context = r->context_tokens;
+    for (uint64_t j = 0; j < steps; j++, context += (double)r->running)
+        end_ns += simtime_from_s(llm_perf_decode_step_s(m, (double)r->running, context));
+    sim_timer_arm(s->sim, &r->iter_timer, end_ns, server_cont_decode_end, r);
+}
+
+/* A request joins a replica that is simulating several decode iterations in one event:
+ * cut them short at the end of the iteration in progress, where it can be admitted. */
+static void server_cont_cut(struct replica *r)
+{
+    struct server *s = server_of(r);
+    if (!r->iterating || r->prefilling || r->macro_steps <= 1)
+        return;
+    const struct llm_perf *m = &s->cfg->model;
+    int64_t end_ns = r->iter_start_ns;
+    double context = r->macro_context;
+    uint64_t j = 0;
+    while (j < r->macro_steps) {
+        end_ns += simtime_from_s(llm_perf_decode_step_s(m, (double)r->iter_seqs, context));
+        context += (double)r->iter_seqs;
+        j++;
+        if (end_ns >= s->sim->now_ns)
+            break;
+    }
+    if (j < r->macro_steps) {
+        r->macro_steps = j;
+        sim_timer_arm(s->sim, &r->iter_timer, end_ns, server_cont_decode_end, r);
+    }
 }
 
 static void server_cont_finish(struct replica *r, struct request *req)
@@ -524,11 +569,15 @@ static void server_cont_prefill_end(struct sim *sim, void *payload)
 static void server_cont_decode_end(struct sim *sim, void *payload)
 {
     struct replica *r = payload;
+    struct server *s = server_of(r);
+    uint64_t steps = r->macro_steps;
     r->busy_ns += (double)(sim->now_ns - r->iter_start_ns);
-    r->decode_iter++;
-    r->context_tokens += (double)r->iter_seqs;
-    if (server_of(r)->cfg->kv_admission == SERVER_KV_ON_DEMAND)
-        r->kv_used += (int64_t)r->iter_seqs; /* every sequence wrote one more token */
+    r->decode_iter += steps;
+    r->context_tokens += (double)(r->iter_seqs * steps);
+    if (s->cfg->kv_admission == SERVER_KV_ON_DEMAND)
+        r->kv_used += (int64_t)(r->iter_seqs * steps); /* each sequence wrote a token a step */
+    s->stats.iterations += steps;
+    s->stats.batched_seqs += r->iter_seqs * steps;
     while (r->heap_len > 0 && r->heap[0]->srv.finish_iter <= r->decode_iter) {
         struct request *req = r->heap[0];
         server_heap_remove(r, req);
@@ -599,6 +648,8 @@ static void server_enter(struct server *s, struct request *req)
         request_fifo_push(&r->waiting, req);
         if (!r->iterating)
             server_cont_iterate(r);
+        else
+            server_cont_cut(r);
         break;
     }
 }
