@@ -1,16 +1,15 @@
 /* arbiter_cloud: every request goes to the cloud LLM (cloud-only deployment). */
 #include "arbiter.h"
 
-static enum location arbiter_cloud_decide(const struct run *run, const struct request *req)
+static int arbiter_cloud_decide(const struct arbiter_call *c)
 {
-    (void)run;
-    (void)req;
+    (void)c;
     return LOCATION_CLOUD;
 }
 
 const struct arbiter_ops arbiter_cloud = {
     .name = "cloud",
     .summary = "always send the request to the cloud LLM",
-    .uses = 1u << LOCATION_CLOUD,
+    .uses = ARBITER_USES_CLOUD,
     .decide = arbiter_cloud_decide,
 };

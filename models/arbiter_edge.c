@@ -1,16 +1,15 @@
 /* arbiter_edge: every request goes to the edge server (edge-only deployment). */
 #include "arbiter.h"
 
-static enum location arbiter_edge_decide(const struct run *run, const struct request *req)
+static int arbiter_edge_decide(const struct arbiter_call *c)
 {
-    (void)run;
-    (void)req;
+    (void)c;
     return LOCATION_EDGE;
 }
 
 const struct arbiter_ops arbiter_edge = {
     .name = "edge",
     .summary = "always send the request to the edge server",
-    .uses = 1u << LOCATION_EDGE,
+    .uses = ARBITER_USES_EDGE,
     .decide = arbiter_edge_decide,
 };

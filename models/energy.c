@@ -22,7 +22,7 @@ static int load_radio(struct energy_config *cfg, struct ydoc_node *radio, struct
 {
     struct range nj = RANGE_CLOSED(0.0, ENERGY_MAX_NJ_PER_BIT);
     int profile = -1;
-    if (ydoc_read_enum(radio, "profile", energy_radio_profile_names, 2, &profile, err) != 0)
+    if (ydoc_read_enum(radio, "technology", energy_radio_profile_names, 2, &profile, err) != 0)
         return -1;
     if (profile >= 0) {
         cfg->tx_nj_per_bit = energy_radio_profile_nj[profile][0];

@@ -54,8 +54,8 @@ struct energy_config {
  *   idle_w                      default 0, [0, 100000]
  *   active_w                    sets prefill_w and decode_w; or give both of these instead
  *   prefill_w, decode_w         [0, 100000]
- *   radio: {profile: wifi|cellular} and/or {tx_nj_per_bit, rx_nj_per_bit} (explicit values
- *          override the profile; without a profile both are required), tail_w [0, 1000] and
+ *   radio: {technology: wifi|cellular} and/or {tx_nj_per_bit, rx_nj_per_bit} (explicit values
+ *          override the preset; without one both are required), tail_w [0, 1000] and
  *          tail_s [0, 3600] (both or neither; default no tail). No radio map: no radio energy.
  *   battery_wh                  optional, (0, 1000000]
  *   battery_initial             default 1, [0, 1]; only with battery_wh

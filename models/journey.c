@@ -90,31 +90,41 @@ static void journey_send(struct run *run, struct request *req, enum location fro
 
 /* Settles req's outcome. A completed request ends when its last token reaches the user,
  * which may be later than now (its last hop is computed, not simulated). */
+static const struct llm_quality *journey_quality(const struct run *run, const struct request *req,
+                                                 enum location loc)
+{
+    return loc == LOCATION_DEVICE ? &run->sc->populations[req->population].quality
+                                  : &run->sc->tier[loc].quality;
+}
+
+bool journey_correct_on(const struct run *run, const struct request *req, enum location loc)
+{
+    const struct llm_quality *q = journey_quality(run, req, loc);
+    if (!q->has_accuracy)
+        return false;
+    uint32_t rows = accuracy_row_count(run->sc->datasets);
+    struct accuracy_query query = {.difficulty = req->difficulty, .class_index = req->task};
+    if (rows > 0) {
+        /* The replayed question: a pure function of the request, like its uniform. */
+        double u = rng_hash_u01(run->seed, run->replication, req->id, JOURNEY_ROW_PURPOSE);
+        query.row = (uint32_t)(u * rows);
+        if (query.row >= rows)
+            query.row = rows - 1;
+    }
+    return accuracy_is_correct(&q->accuracy, &query,
+                               accuracy_draw_u(run->seed, run->replication, req->id));
+}
+
 /* Scores a served request on the model that served it: correctness (accuracy.h, with the
  * request's own uniform, the same under every policy) and the per-token price. */
 static void journey_score(struct run *run, struct request *req)
 {
-    const struct llm_quality *q = req->location == LOCATION_DEVICE
-                                      ? &run->sc->populations[req->population].quality
-                                      : &run->sc->tier[req->location].quality;
+    const struct llm_quality *q = journey_quality(run, req, req->location);
     req->cost_usd += cost_request_usd(&q->price, req->prompt_tokens, req->output_tokens);
     if (!q->has_accuracy)
         return;
-    uint32_t rows = accuracy_row_count(run->sc->datasets);
-    struct accuracy_query query = {
-        .difficulty = req->difficulty,
-        .class_index = req->task,
-        /* The replayed question: a pure function of the request, like its uniform. */
-        .row = rows ? (uint32_t)(rng_hash_u01(run->seed, run->replication, req->id,
-                                              JOURNEY_ROW_PURPOSE) *
-                                 rows)
-                    : 0,
-    };
-    if (query.row >= rows && rows)
-        query.row = rows - 1;
     req->scored = true;
-    req->correct = accuracy_is_correct(&q->accuracy, &query,
-                                       accuracy_draw_u(run->seed, run->replication, req->id));
+    req->correct = journey_correct_on(run, req, req->location);
 }
 
 static void journey_end(struct run *run, struct request *req, enum request_outcome outcome)
@@ -125,11 +135,38 @@ static void journey_end(struct run *run, struct request *req, enum request_outco
     req->end_ns = outcome == OUTCOME_COMPLETED && req->last_token_user_ns > run->sim.now_ns
                       ? req->last_token_user_ns
                       : run->sim.now_ns;
+    const struct arbiter_config *arbiter = &run->sc->arbiter;
+    if (arbiter->ops->feedback)
+        arbiter->ops->feedback(&(struct arbiter_call){arbiter, run, req});
     run_request_end(run, req);
 }
 
+static void journey_at_tier(struct sim *sim, void *payload);
+static void journey_forward_failed(struct sim *sim, void *payload);
+static void journey_dispatch(struct run *run, struct request *req, enum location where);
+
 void journey_device_done(struct run *run, struct request *req)
 {
+    const struct arbiter_config *arbiter = &run->sc->arbiter;
+    struct arbiter_call call = {arbiter, run, req};
+    if (req->assessing) { /* the device has judged it: now the arbiter decides */
+        req->assessing = false;
+        req->decided_ns = run->sim.now_ns;
+        journey_dispatch(run, req, arbiter->ops->after_assessment(&call));
+        return;
+    }
+    if (!req->fell_back && arbiter->ops->escalate && arbiter->ops->escalate(&call)) {
+        /* The device's answer is not trusted: the remote tier answers again, and its
+         * answer is the one the user gets (timestamps restart at the remote tier). */
+        req->escalated = true;
+        req->location = arbiter->remote;
+        req->first_token_user_ns = req->last_token_user_ns = -1;
+        req->first_token_tier_ns = req->last_token_tier_ns = -1;
+        journey_prompt_moved(req, req->location);
+        journey_send(run, req, LOCATION_DEVICE, req->location, req->prompt_tokens, journey_at_tier,
+                     journey_forward_failed);
+        return;
+    }
     journey_end(run, req, req->fell_back ? OUTCOME_FALLBACK : OUTCOME_COMPLETED);
 }
 
@@ -169,12 +206,11 @@ static void journey_forward_failed(struct sim *sim, void *payload)
 static double journey_edge_context(const struct run *run, const struct request *req,
                                    enum location here);
 
-/* The orchestrator has the request: the arbiter decides, and the request moves on. */
-static void journey_decide(struct run *run, struct request *req)
+/* The arbiter has chosen `where`: the request moves on from the orchestrator. */
+static void journey_dispatch(struct run *run, struct request *req, enum location where)
 {
     enum location here = run->sc->orchestrator;
-    req->decided_ns = run->sim.now_ns;
-    req->location = run->sc->arbiter->decide(run, req);
+    req->location = where;
     if (req->location == here) {
         journey_serve_here(run, req);
         return;
@@ -186,6 +222,24 @@ static void journey_decide(struct run *run, struct request *req)
     if (req->location != LOCATION_DEVICE)
         journey_prompt_moved(req, req->location);
     journey_send(run, req, here, req->location, tokens, journey_at_tier, journey_forward_failed);
+}
+
+/* The orchestrator has the request: the arbiter decides, or first lets the device judge it
+ * (self-assessment: only with the orchestrator on the device, checked at load). */
+static void journey_decide(struct run *run, struct request *req)
+{
+    const struct arbiter_config *arbiter = &run->sc->arbiter;
+    struct arbiter_call call = {arbiter, run, req};
+    req->decided_ns = run->sim.now_ns;
+    int where = arbiter->ops->decide(&call);
+    if (where == ARBITER_ASSESS) {
+        req->assessing = true;
+        req->assess_tokens = (uint32_t)arbiter->ops->assess_tokens(arbiter);
+        req->location = LOCATION_DEVICE;
+        device_submit(run, req);
+        return;
+    }
+    journey_dispatch(run, req, (enum location)where);
 }
 
 /* Context tokens that the edge retrieved and the device does not have yet. */

@@ -29,6 +29,10 @@ void journey_start(struct run *run, struct request *req);
 /* The device has produced req's last token (device.c). */
 void journey_device_done(struct run *run, struct request *req);
 
+/* Whether the model at tier loc answers req correctly (false when it has no accuracy
+ * model): the request's own uniform against that model's probability (accuracy.h). */
+bool journey_correct_on(const struct run *run, const struct request *req, enum location loc);
+
 /* Callbacks for the edge and cloud servers (server.h); ctx is the run. */
 struct server_callbacks journey_server_callbacks(struct run *run);
 

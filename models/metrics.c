@@ -93,6 +93,7 @@ void metrics_record(struct metrics *m, const struct request *req)
     m->bytes_up += req->bytes_up;
     m->bytes_down += req->bytes_down;
     m->energy_j += req->energy_j;
+    m->escalated += req->escalated;
     m->cost_usd += req->cost_usd;
     if (req->is_private) {
         m->private_requests++;
@@ -154,6 +155,7 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_FALLBACK] = (double)m->outcomes[OUTCOME_FALLBACK];
     scalar[METRIC_FAILED_NETWORK] = (double)m->outcomes[OUTCOME_FAILED_NETWORK];
     scalar[METRIC_REJECTED] = (double)m->outcomes[OUTCOME_REJECTED];
+    scalar[METRIC_ESCALATED] = (double)m->escalated;
     scalar[METRIC_THROUGHPUT_RPS] = ctx->window_s > 0 ? n / ctx->window_s : NAN;
     scalar[METRIC_THROUGHPUT_TOK_S] =
         ctx->window_s > 0 ? (double)m->output_tokens / ctx->window_s : NAN;

@@ -42,6 +42,7 @@
     X(FALLBACK, "requests_fallback", "requests", "requests the device served after a link failed") \
     X(FAILED_NETWORK, "requests_failed_network", "requests", "requests lost to a link failure")    \
     X(REJECTED, "requests_rejected", "requests", "requests a server could not hold")               \
+    X(ESCALATED, "requests_escalated", "requests", "requests the device answered, then sent on")   \
     X(THROUGHPUT_RPS, "throughput_rps", "req/s", "completed requests per second")                  \
     X(THROUGHPUT_TOK_S, "throughput_tok_s", "tok/s", "output tokens per second")                   \
     X(SHARE_DEVICE, "share_device", "fraction", "share of served requests run on the device")      \
@@ -110,7 +111,7 @@ struct metrics {
     uint64_t served; /* completed or fallback: the requests with latencies */
     uint64_t scored, correct;
     double cost_usd, energy_j;
-    uint64_t private_requests, private_exposed, private_cloud;
+    uint64_t private_requests, private_exposed, private_cloud, escalated;
     uint64_t output_tokens;
     uint64_t at_location[LOCATION_COUNT];
     double bytes_up, bytes_down;

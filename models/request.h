@@ -60,6 +60,9 @@ struct request {
     bool fell_back;          /* a link failed on the way; the device serves it instead */
     bool response_failed;    /* a token message was lost to a link failure */
     bool scored;             /* the serving model has an accuracy model; `correct` is set */
+    bool assessing;          /* the device is judging it for the arbiter (arbiter.h) */
+    bool escalated;          /* the device answered, and the arbiter sent it on */
+    uint32_t assess_tokens;  /* output tokens of that judgement */
     bool prompt_left_device; /* the prompt (or its context) went over a link */
     bool prompt_reached_cloud;
     int64_t rag_latency_ns; /* retrieval time drawn at arrival (needs_rag only) */

@@ -398,3 +398,74 @@ int run_execute(struct run *run, struct run_result *result, struct error *err)
     result->sim_end_s = simtime_to_s(end_ns);
     return 0;
 }
+
+/* --- state that arbiters read --- */
+
+bool run_link_is_up(struct run *run, const struct request *req, enum location to)
+{
+    if (to == LOCATION_DEVICE)
+        return true;
+    const struct population_config *pop = &run->sc->populations[req->population];
+    return netlink_is_up(&pop->link[to], &run->devices[req->device].link[to], run->sim.now_ns);
+}
+
+double run_battery_frac(const struct run *run, const struct request *req)
+{
+    return battery_level_fraction(&run->devices[req->device].battery);
+}
+
+double run_remote_cost_usd(const struct run *run, const struct request *req, enum location to)
+{
+    if (to == LOCATION_DEVICE)
+        return 0;
+    return cost_request_usd(&run->sc->tier[to].quality.price, req->prompt_tokens,
+                            req->output_tokens);
+}
+
+bool run_budget_charge(struct run *run, double cost_usd, double usd_per_hour)
+{
+    int64_t hour = run->sim.now_ns / (3600 * SIMTIME_NS_PER_S);
+    if (hour != run->budget_hour) {
+        run->budget_hour = hour;
+        run->budget_spent_usd = 0;
+    }
+    if (run->budget_spent_usd + cost_usd > usd_per_hour)
+        return false;
+    run->budget_spent_usd += cost_usd;
+    return true;
+}
+
+double run_view_waiting(struct run *run, enum location tier, double max_age_s)
+{
+    int64_t now = run->sim.now_ns;
+    if (!run->view_valid || now - run->view_ns > simtime_from_s(max_age_s)) {
+        for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
+            run->view_waiting[loc] = run->server[loc] ? server_waiting(run->server[loc]) : 0;
+        run->view_ns = now;
+        run->view_valid = true;
+    }
+    return tier == LOCATION_DEVICE ? 0 : (double)run->view_waiting[tier];
+}
+
+double run_estimate_device_s(const struct run *run, const struct request *req)
+{
+    const struct device *dev = &run->devices[req->device];
+    const struct llm_perf *m = &run->sc->populations[req->population].model;
+    double ahead = (double)dev->queue.len + (dev->serving ? 1.0 : 0.0);
+    return (ahead + 1.0) *
+           llm_single_stream(m, req->prompt_tokens, req->output_tokens, 0).last_token_s;
+}
+
+double run_estimate_remote_s(struct run *run, const struct request *req, enum location tier,
+                             double max_age_s)
+{
+    if (tier == LOCATION_DEVICE)
+        return run_estimate_device_s(run, req);
+    const struct population_config *pop = &run->sc->populations[req->population];
+    const struct server_config *server = &run->sc->tier[tier].server;
+    double capacity = server_capacity(run->server[tier]);
+    double service_s =
+        llm_single_stream(&server->model, req->prompt_tokens, req->output_tokens, 0).last_token_s;
+    double rtt_s = dist_mean(&pop->link[tier].rtt_ms) * 1e-3;
+    return rtt_s + service_s * (run_view_waiting(run, tier, max_age_s) / capacity + 1.0);
+}

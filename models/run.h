@@ -79,6 +79,13 @@ struct run {
     int64_t horizon_ns; /* arrivals stop at this time (SIMTIME_NEVER: no limit) */
     bool out_of_memory;
     const struct run_observer *observer; /* NULL: none */
+    /* What the orchestrator last saw of the tiers' queues (arbiters; may be stale). */
+    uint64_t view_waiting[LOCATION_COUNT];
+    int64_t view_ns;
+    bool view_valid;
+    /* The budget arbiter's spend in the current clock hour. */
+    int64_t budget_hour;
+    double budget_spent_usd;
 };
 
 /* What one replication reports. */
@@ -106,5 +113,24 @@ void run_request_end(struct run *run, struct request *req);
 
 /* Charges energy_j to req's device (and its battery) and to req. */
 void run_device_energy(struct run *run, struct request *req, double energy_j);
+
+/* --- state that arbiters read (arbiter.h) --- */
+
+/* Whether req's device can reach tier `to` now (true for the device itself). */
+bool run_link_is_up(struct run *run, const struct request *req, enum location to);
+/* The battery level of req's device, 0..1 (1 without a battery). */
+double run_battery_frac(const struct run *run, const struct request *req);
+/* What req would cost at tier `to` at its per-token price. */
+double run_remote_cost_usd(const struct run *run, const struct request *req, enum location to);
+/* Charges cost to this clock hour's budget if it fits within usd_per_hour; false if not. */
+bool run_budget_charge(struct run *run, double cost_usd, double usd_per_hour);
+/* Requests waiting at a tier as the orchestrator sees it: refreshed when older than
+ * max_age_s. */
+double run_view_waiting(struct run *run, enum location tier, double max_age_s);
+/* Estimated end-to-end seconds of req on its device, and at a remote tier (arbiter
+ * latency-aware). */
+double run_estimate_device_s(const struct run *run, const struct request *req);
+double run_estimate_remote_s(struct run *run, const struct request *req, enum location tier,
+                             double max_age_s);
 
 #endif

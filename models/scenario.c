@@ -242,7 +242,17 @@ int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
         return -1;
     bool present[LOCATION_COUNT] = {true, sc->tier[LOCATION_EDGE].present,
                                     sc->tier[LOCATION_CLOUD].present};
-    return arbiter_load(&sc->arbiter, root, present, err);
+    bool device_accuracy = true;
+    for (size_t i = 0; i < sc->n_populations; i++)
+        device_accuracy = device_accuracy && sc->populations[i].quality.has_accuracy;
+    if (arbiter_load(&sc->arbiter, root, present, device_accuracy, err) != 0)
+        return -1;
+    if (sc->arbiter.ops->after_assessment && sc->orchestrator != LOCATION_DEVICE)
+        return ydoc_error(ydoc_get(root, "arbiter"), err,
+                          "arbiter '%s' asks the device's model to judge each request, so the "
+                          "orchestrator must be the device",
+                          sc->arbiter.ops->name);
+    return 0;
 }
 
 void scenario_free(struct scenario *sc)

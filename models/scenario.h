@@ -72,7 +72,7 @@ struct scenario {
     struct rag_config rag;
     struct outputs_config outputs;
     struct accuracy_datasets *datasets; /* replayed correctness files, shared by all models */
-    const struct arbiter_ops *arbiter;
+    struct arbiter_config arbiter;
 };
 
 /* Reads the scenario at the document root. On error the scenario is left freeable. */

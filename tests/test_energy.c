@@ -89,12 +89,12 @@ static void radio_profiles_use_published_energy_per_bit(void **state)
     /* DESIGN §4 / Huang et al. (MobiSys 2012): Wi-Fi 283 tx / 137 rx, cellular 438 / 52 nJ/bit.
      * 1 MB = 8e6 bits: Wi-Fi up 8e6 · 283e-9 = 2.264 J, down 1.096 J; cellular up 3.504 J,
      * down 0.416 J. */
-    struct energy_config wifi = load_ok("power: {active_w: 2, radio: {profile: wifi}}");
+    struct energy_config wifi = load_ok("power: {active_w: 2, radio: {technology: wifi}}");
     assert_near(wifi.tx_nj_per_bit, 283.0, 0.0);
     assert_near(wifi.rx_nj_per_bit, 137.0, 0.0);
     assert_near(energy_radio_j(&wifi, 1e6, 0), 2.264, 1e-12);
     assert_near(energy_radio_j(&wifi, 0, 1e6), 1.096, 1e-12);
-    struct energy_config cell = load_ok("power: {active_w: 2, radio: {profile: cellular}}");
+    struct energy_config cell = load_ok("power: {active_w: 2, radio: {technology: cellular}}");
     assert_near(energy_radio_j(&cell, 1e6, 0), 3.504, 1e-12);
     assert_near(energy_radio_j(&cell, 0, 1e6), 0.416, 1e-12);
     /* A 200-token prompt as text at ≈ 4 B/token (reference-numbers §4.3) = 800 B up over
@@ -105,7 +105,7 @@ static void radio_profiles_use_published_energy_per_bit(void **state)
 
     /* Explicit values override a profile, and stand alone without one. */
     struct energy_config mixed =
-        load_ok("power: {active_w: 2, radio: {profile: cellular, tx_nj_per_bit: 500}}");
+        load_ok("power: {active_w: 2, radio: {technology: cellular, tx_nj_per_bit: 500}}");
     assert_near(mixed.tx_nj_per_bit, 500.0, 0.0);
     assert_near(mixed.rx_nj_per_bit, 52.0, 0.0);
     struct energy_config own =
@@ -120,13 +120,13 @@ static void radio_tail_is_cut_short_by_the_next_transfer(void **state)
     (void)state;
     /* Made-up tail: 1 W for 10 s after the last transfer. */
     struct energy_config c =
-        load_ok("power: {active_w: 2, radio: {profile: cellular, tail_w: 1, tail_s: 10}}");
+        load_ok("power: {active_w: 2, radio: {technology: cellular, tail_w: 1, tail_s: 10}}");
     assert_near(energy_radio_tail_j(&c, 3.0), 3.0, 0.0);   /* next transfer after 3 s */
     assert_near(energy_radio_tail_j(&c, 20.0), 10.0, 0.0); /* the whole tail */
     assert_near(energy_radio_tail_j(&c, INFINITY), 10.0, 0.0);
     assert_near(energy_radio_tail_j(&c, 0.0), 0.0, 0.0);
     energy_free(&c);
-    struct energy_config none = load_ok("power: {active_w: 2, radio: {profile: cellular}}");
+    struct energy_config none = load_ok("power: {active_w: 2, radio: {technology: cellular}}");
     assert_near(energy_radio_tail_j(&none, 5.0), 0.0, 0.0);
     energy_free(&none);
 }
@@ -138,7 +138,7 @@ static void energy_is_conserved_over_a_sequence_of_operations(void **state)
      * charged one operation at a time, must add up to power × total phase time + radio,
      * and the battery must fall by exactly that sum. */
     struct energy_config c = load_ok("power: {idle_w: 0.2, prefill_w: 6, decode_w: 3.5,\n"
-                                     "        radio: {profile: wifi}, battery_wh: 1}");
+                                     "        radio: {technology: wifi}, battery_wh: 1}");
     struct battery b;
     battery_init(&b, &c);
     assert_near(b.capacity_j, 3600.0, 0.0);
@@ -243,11 +243,11 @@ static void power_errors_are_located(void **state)
     assert_error("power: {prefill_w: 3}", 1, 20, "power.prefill_w", "needs decode_w");
     assert_error("power: {decode_w: 3}", 1, 19, "power.decode_w", "needs prefill_w");
     assert_error("power: {active_w: -1}", 1, 19, "power.active_w", "[0, 100000]");
-    assert_error("power: {active_w: 2, radio: {profile: wfi}}", 1, 39, "power.radio.profile",
+    assert_error("power: {active_w: 2, radio: {technology: wfi}}", 1, 42, "power.radio.technology",
                  "did you mean 'wifi'?");
     assert_error("power: {active_w: 2, radio: {tx_nj_per_bit: 1}}", 1, 29, "power.radio",
                  "missing required key 'rx_nj_per_bit'");
-    assert_error("power: {active_w: 2, radio: {profile: wifi, tail_w: 1}}", 1, 53,
+    assert_error("power: {active_w: 2, radio: {technology: wifi, tail_w: 1}}", 1, 56,
                  "power.radio.tail_w", "needs tail_s");
     assert_error("power: {active_w: 2, radio: 5}", 1, 29, "power.radio", "expected a map");
     assert_error("power: {active_w: 2, battery_initial: 0.5}", 1, 39, "power.battery_initial",
