@@ -44,7 +44,16 @@ static struct hop journey_hop(struct run *run, const struct request *req, enum l
 static void journey_radio(struct run *run, struct request *req, double up_bytes, double down_bytes)
 {
     const struct energy_config *power = &run->sc->populations[req->population].power;
-    run_device_energy(run, req, energy_radio_j(power, up_bytes, down_bytes));
+    struct device *dev = &run->devices[req->device];
+    /* The radio stays in its high-power state for up to tail_s after a transfer: the gap
+     * since the previous transfer is charged to the request that ends it (energy.h). */
+    double tail_j =
+        dev->radio_used
+            ? energy_radio_tail_j(power, simtime_to_s(run->sim.now_ns - dev->radio_last_ns))
+            : 0;
+    dev->radio_used = true;
+    dev->radio_last_ns = run->sim.now_ns;
+    run_device_energy(run, req, energy_radio_j(power, up_bytes, down_bytes) + tail_j);
 }
 
 /* Sends a message carrying `tokens` tokens (0: a control message) from one tier to
@@ -360,21 +369,32 @@ static int64_t journey_send_to_user(struct run *run, struct request *req, enum l
     return -1;
 }
 
+/* A request served at the edge or in the cloud ends when both the server is done with it
+ * (on_done, the server's last touch) and its answer has reached the user (or was lost),
+ * whichever comes second: a one-token answer can reach the user before on_done. */
+static void journey_try_end(struct run *run, struct request *req)
+{
+    if (req->server_finished && req->answer_delivered)
+        journey_end(run, req, req->response_failed ? OUTCOME_FAILED_NETWORK : OUTCOME_COMPLETED);
+}
+
 /* The first token reached the user at `at_ns` (or was lost: -1). */
 static void journey_first_delivered(struct run *run, struct request *req, int64_t at_ns)
 {
     req->first_token_user_ns = at_ns;
     if (req->output_tokens >= 2)
         return;
-    /* The first token was the last: its delivery (or loss) ends the request. */
+    /* The first token was the last. */
     req->last_token_user_ns = at_ns;
-    journey_end(run, req, req->response_failed ? OUTCOME_FAILED_NETWORK : OUTCOME_COMPLETED);
+    req->answer_delivered = true;
+    journey_try_end(run, req);
 }
 
 static void journey_last_delivered(struct run *run, struct request *req, int64_t at_ns)
 {
     req->last_token_user_ns = at_ns;
-    journey_end(run, req, req->response_failed ? OUTCOME_FAILED_NETWORK : OUTCOME_COMPLETED);
+    req->answer_delivered = true;
+    journey_try_end(run, req);
 }
 
 static void journey_response_failed(struct sim *sim, void *payload)
@@ -425,8 +445,11 @@ static void journey_server_first_token(struct sim *sim, struct request *req, voi
 static void journey_server_done(struct sim *sim, struct request *req, void *ctx)
 {
     struct run *run = ctx;
-    if (req->output_tokens < 2)
-        return; /* the first token was the last: its delivery ends the request */
+    req->server_finished = true;
+    if (req->output_tokens < 2) { /* the first token was the last, already on its way */
+        journey_try_end(run, req);
+        return;
+    }
     /* Tokens 2 .. O-1 stream down one message each; their bytes are counted here (on every
      * hop of the way back), and only the last message is timed. */
     double middle = req->output_tokens - 2.0;

@@ -76,7 +76,12 @@ void netlink_state_init(struct netlink_state *state, const struct netlink_config
                         gsl_rng *outage_rng)
 {
     *state = (struct netlink_state){.shared_outage = NULL};
-    outage_state_init(&state->outage, &cfg->outage, outage_rng);
+    /* A shared process belongs to the caller (state->shared_outage); the link's own one is
+     * never queried and must not draw from a generator it was not given. */
+    if (cfg->outage.shared)
+        state->outage = (struct outage_state){.up = true, .period_end_ns = SIMTIME_NEVER};
+    else
+        outage_state_init(&state->outage, &cfg->outage, outage_rng);
 }
 
 bool netlink_is_up(const struct netlink_config *cfg, struct netlink_state *state, int64_t now_ns)

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sim.h"
+
 /* Where a request is served (or, for failures, where it was last). */
 enum location { LOCATION_DEVICE, LOCATION_EDGE, LOCATION_CLOUD, LOCATION_COUNT };
 
@@ -42,6 +44,21 @@ struct request_server_state {
     uint32_t generated;   /* output tokens produced so far */
     uint32_t admissions;  /* how many times admitted (> 1 after preemption) */
     int64_t kv_tokens;    /* KV-cache tokens held or reserved */
+    /* Length-aware scheduling (sched.h). */
+    uint32_t predicted_output; /* predicted output tokens (0: the policy predicts none) */
+    uint32_t reserved_output;  /* s3: output tokens its KV reservation covers */
+    uint64_t event_iter;       /* continuous: finish_iter, or earlier when the reservation ends */
+    double priority;           /* waiting-queue key, lower first */
+    int64_t queue_seq;         /* order of entering the queue: ties of priority go to the lower */
+    uint32_t queue_pos;        /* position in the replica's priority heap */
+    struct request *queue_prev, *queue_next; /* the priority queue's entry-order list */
+    bool first_token_sent;                   /* not repeated when it runs again */
+    bool resume;                /* slots: a preempted request continues where it stopped */
+    uint32_t segment_generated; /* slots: output tokens when the current service segment began */
+    int64_t segment_token_ns;   /* slots: when token segment_generated + 1 is produced */
+    double segment_step_ns;     /* slots: time between the segment's later tokens */
+    int64_t segment_end_ns;     /* slots: when the segment's (the request's) last token comes */
+    struct sim_timer first_timer, done_timer; /* slots: the segment's token events */
 };
 
 struct request {
@@ -62,6 +79,8 @@ struct request {
     bool scored;             /* the serving model has an accuracy model; `correct` is set */
     bool assessing;          /* the device is judging it for the arbiter (arbiter.h) */
     bool escalated;          /* the device answered, and the arbiter sent it on */
+    bool server_finished;    /* the serving tier is done with it (on_done) */
+    bool answer_delivered;   /* its last token reached the user, or was lost */
     uint32_t assess_tokens;  /* output tokens of that judgement */
     bool prompt_left_device; /* the prompt (or its context) went over a link */
     bool prompt_reached_cloud;

@@ -356,6 +356,8 @@ static void run_energy_context(struct run *run, int64_t end_ns, struct metrics_c
         const struct energy_config *power = &sc->populations[dev->population].power;
         double idle_s = simtime_to_s(end_ns - dev->busy_ns);
         double idle_j = energy_idle_j(power, idle_s > 0 ? idle_s : 0);
+        if (dev->radio_used) /* the tail after the last transfer */
+            idle_j += energy_radio_tail_j(power, simtime_to_s(end_ns - dev->radio_last_ns));
         battery_drain(&dev->battery, idle_j);
         total_j += dev->energy_j + idle_j;
         if (dev->battery.capacity_j > 0) {

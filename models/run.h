@@ -37,7 +37,9 @@ struct device {
     int64_t busy_ns;
     struct thermal_state thermal;
     struct battery battery;
-    double energy_j; /* compute + radio, over the whole run */
+    double energy_j;       /* compute + radio, over the whole run */
+    bool radio_used;       /* a transfer has happened (for the radio's tail energy) */
+    int64_t radio_last_ns; /* when the last one started */
 };
 
 /* Named RNG streams, one per component (rng.h). */
