@@ -6,6 +6,7 @@
 
 #include "outputs.h"
 #include "run.h"
+#include "suggest.h"
 
 static int experiment_apply_sets(struct ydoc *doc, const struct experiment_options *opt,
                                  struct error *err)
@@ -56,6 +57,16 @@ static int experiment_read_variant_list(struct experiment *ex, struct ydoc_node 
         if (ydoc_expect(item, YDOC_MAP, err) != 0 || ydoc_require(item, "name", &name, err) != 0 ||
             ydoc_read_str(item, "name", &v->name, err) != 0)
             return -1;
+        static const char *const item_keys[] = {"name", "set"};
+        for (size_t k = 0; k < ydoc_len(item); k++) {
+            const char *key = ydoc_entry_key(item, k);
+            if (strcmp(key, "name") != 0 && strcmp(key, "set") != 0) {
+                const char *close = suggest_closest(key, item_keys, 2);
+                return ydoc_error(
+                    ydoc_entry_peek(item, k), err, "unknown key '%s' in a variant%s%s%s", key,
+                    close ? " (did you mean '" : "", close ? close : "", close ? "'?)" : "");
+            }
+        }
         for (size_t j = 0; j < i; j++)
             if (strcmp(ex->variants[j].name, v->name) == 0)
                 return ydoc_error(name, err, "variant name '%s' is used twice", v->name);
@@ -64,6 +75,24 @@ static int experiment_read_variant_list(struct experiment *ex, struct ydoc_node 
                 return -1;
             experiment_mark_read(v->set);
         }
+    }
+    return 0;
+}
+
+/* Keys that belong to the whole experiment: variants share one seed and replication count
+ * (so they see the same requests) and cannot nest. Setting them in a variant would be
+ * silently ignored, so it is an error. */
+static int experiment_check_variant_key(struct ydoc_node *set, size_t k, struct error *err)
+{
+    static const char *const shared[] = {"seed", "replications", "name", "variants"};
+    const char *key = ydoc_entry_key(set, k);
+    for (size_t i = 0; i < sizeof shared / sizeof shared[0]; i++) {
+        size_t n = strlen(shared[i]);
+        if (strncmp(key, shared[i], n) == 0 && (key[n] == '\0' || key[n] == '.' || key[n] == '['))
+            return ydoc_error(ydoc_entry_peek(set, k), err,
+                              "a variant cannot set '%s': it belongs to the whole experiment "
+                              "(variants share the seed and replications)",
+                              key);
     }
     return 0;
 }
@@ -83,16 +112,19 @@ static int experiment_load_variants(struct experiment *ex, const struct experime
         struct variant *v = &ex->variants[i];
         if (!(v->doc = ydoc_clone(ex->base)))
             return error_set(err, NULL, 0, 0, NULL, "out of memory");
-        /* The variant list itself was checked on the base. */
+        for (size_t k = 0; v->set && k < ydoc_len(v->set); k++)
+            if (experiment_check_variant_key(v->set, k, err) != 0 ||
+                ydoc_set_node(v->doc, ydoc_entry_key(v->set, k), ydoc_entry_value(v->set, k),
+                              err) != 0)
+                return -1;
+        if (experiment_apply_sets(v->doc, opt, err) != 0 || experiment_expand(ex, v->doc, err) != 0)
+            return -1;
+        /* The variant list itself was checked on the base (after expansion, so that what
+         * profiles merged into it counts as read too). */
         struct ydoc_node *list = ydoc_get(ydoc_root(v->doc), "variants");
         if (list)
             experiment_mark_read(list);
-        for (size_t k = 0; v->set && k < ydoc_len(v->set); k++)
-            if (ydoc_set_node(v->doc, ydoc_entry_key(v->set, k), ydoc_entry_value(v->set, k),
-                              err) != 0)
-                return -1;
-        if (experiment_apply_sets(v->doc, opt, err) != 0 ||
-            experiment_expand(ex, v->doc, err) != 0 || experiment_load_variant(v, err) != 0)
+        if (experiment_load_variant(v, err) != 0)
             return -1;
     }
     return 0;
@@ -122,8 +154,12 @@ static int experiment_load_doc(struct experiment *ex, const char *path,
     scenario_free(&base);
     if (rc != 0)
         return -1;
-    struct ydoc_node *list = ydoc_get(ydoc_root(ex->base_expanded), "variants");
+    /* The variant list is read from the document before profiles were expanded: a variant
+     * that sets a map naming a profile gets that profile when its own document expands. */
+    struct ydoc_node *list = ydoc_get(ydoc_root(ex->base), "variants");
+    struct ydoc_node *expanded_list = ydoc_get(ydoc_root(ex->base_expanded), "variants");
     if (list) {
+        experiment_mark_read(expanded_list);
         if (experiment_read_variant_list(ex, list, err) != 0 ||
             ydoc_check_unused(ex->base_expanded, err) != 0 ||
             experiment_load_variants(ex, opt, err) != 0)

@@ -166,11 +166,10 @@ void journey_device_done(struct run *run, struct request *req)
     }
     if (!req->fell_back && arbiter->ops->escalate && arbiter->ops->escalate(&call)) {
         /* The device's answer is not trusted: the remote tier answers again, and its
-         * answer is the one the user gets (timestamps restart at the remote tier). */
+         * answer is the one the user gets (its timestamps replace the device's as they
+         * happen; if the escalation fails, the device's answer stands). */
         req->escalated = true;
         req->location = arbiter->remote;
-        req->first_token_user_ns = req->last_token_user_ns = -1;
-        req->first_token_tier_ns = req->last_token_tier_ns = -1;
         journey_prompt_moved(req, req->location);
         journey_send(run, req, LOCATION_DEVICE, req->location, req->prompt_tokens, journey_at_tier,
                      journey_forward_failed);
@@ -203,6 +202,12 @@ static void journey_forward_failed(struct sim *sim, void *payload)
 {
     struct run *run = journey_run(sim);
     struct request *req = payload;
+    if (req->escalated) { /* the device's answer is already there: it stands */
+        req->location = LOCATION_DEVICE;
+        req->fell_back = true;
+        journey_end(run, req, OUTCOME_FALLBACK);
+        return;
+    }
     if (run->sc->populations[req->population].fail_on_link_failure) {
         journey_end(run, req, OUTCOME_FAILED_NETWORK);
         return;
@@ -371,10 +376,11 @@ static int64_t journey_send_to_user(struct run *run, struct request *req, enum l
 
 /* A request served at the edge or in the cloud ends when both the server is done with it
  * (on_done, the server's last touch) and its answer has reached the user (or was lost),
- * whichever comes second: a one-token answer can reach the user before on_done. */
+ * whichever comes second — a one-token answer can reach the user before on_done — and no
+ * message of it is still travelling (a lost last token can overtake the first). */
 static void journey_try_end(struct run *run, struct request *req)
 {
-    if (req->server_finished && req->answer_delivered)
+    if (req->server_finished && req->answer_delivered && req->messages_in_flight == 0)
         journey_end(run, req, req->response_failed ? OUTCOME_FAILED_NETWORK : OUTCOME_COMPLETED);
 }
 
@@ -382,8 +388,10 @@ static void journey_try_end(struct run *run, struct request *req)
 static void journey_first_delivered(struct run *run, struct request *req, int64_t at_ns)
 {
     req->first_token_user_ns = at_ns;
-    if (req->output_tokens >= 2)
+    if (req->output_tokens >= 2) {
+        journey_try_end(run, req); /* the last token may have been lost before this */
         return;
+    }
     /* The first token was the last. */
     req->last_token_user_ns = at_ns;
     req->answer_delivered = true;
@@ -403,15 +411,25 @@ static void journey_response_failed(struct sim *sim, void *payload)
     req->response_failed = true;
 }
 
+/* A token message from the cloud to the edge (the edge orchestrated a cloud request). */
+static void journey_send_token_to_edge(struct run *run, struct request *req, sim_handler on_arrival,
+                                       sim_handler on_failure)
+{
+    req->messages_in_flight++;
+    journey_send(run, req, LOCATION_CLOUD, LOCATION_EDGE, 1, on_arrival, on_failure);
+}
+
 static void journey_first_at_edge(struct sim *sim, void *payload)
 {
     struct run *run = journey_run(sim);
+    ((struct request *)payload)->messages_in_flight--;
     journey_first_delivered(run, payload, journey_send_to_user(run, payload, LOCATION_EDGE));
 }
 
 static void journey_last_at_edge(struct sim *sim, void *payload)
 {
     struct run *run = journey_run(sim);
+    ((struct request *)payload)->messages_in_flight--;
     journey_last_delivered(run, payload, journey_send_to_user(run, payload, LOCATION_EDGE));
 }
 
@@ -419,6 +437,7 @@ static void journey_last_at_edge(struct sim *sim, void *payload)
 static void journey_last_lost_to_edge(struct sim *sim, void *payload)
 {
     struct request *req = payload;
+    req->messages_in_flight--;
     req->response_failed = true;
     journey_last_delivered(journey_run(sim), req, -1);
 }
@@ -428,6 +447,7 @@ static void journey_last_lost_to_edge(struct sim *sim, void *payload)
 static void journey_first_lost_to_edge(struct sim *sim, void *payload)
 {
     struct request *req = payload;
+    req->messages_in_flight--;
     journey_response_failed(sim, req);
     journey_first_delivered(journey_run(sim), req, -1);
 }
@@ -436,8 +456,7 @@ static void journey_server_first_token(struct sim *sim, struct request *req, voi
 {
     struct run *run = ctx;
     if (journey_via_edge(run, req))
-        journey_send(run, req, LOCATION_CLOUD, LOCATION_EDGE, 1, journey_first_at_edge,
-                     journey_first_lost_to_edge);
+        journey_send_token_to_edge(run, req, journey_first_at_edge, journey_first_lost_to_edge);
     else
         journey_first_delivered(run, req, journey_send_to_user(run, req, req->location));
 }
@@ -461,8 +480,7 @@ static void journey_server_done(struct sim *sim, struct request *req, void *ctx)
     journey_radio(run, req, 0, to_user_bytes);
     if (via_edge) {
         req->bytes_down += middle * netlink_message_bytes(&run->sc->edge_cloud, 1);
-        journey_send(run, req, LOCATION_CLOUD, LOCATION_EDGE, 1, journey_last_at_edge,
-                     journey_last_lost_to_edge);
+        journey_send_token_to_edge(run, req, journey_last_at_edge, journey_last_lost_to_edge);
         return;
     }
     journey_last_delivered(run, req, journey_send_to_user(run, req, req->location));

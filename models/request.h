@@ -74,15 +74,16 @@ struct request {
     double difficulty;
     bool is_private;
     bool needs_rag;
-    bool fell_back;          /* a link failed on the way; the device serves it instead */
-    bool response_failed;    /* a token message was lost to a link failure */
-    bool scored;             /* the serving model has an accuracy model; `correct` is set */
-    bool assessing;          /* the device is judging it for the arbiter (arbiter.h) */
-    bool escalated;          /* the device answered, and the arbiter sent it on */
-    bool server_finished;    /* the serving tier is done with it (on_done) */
-    bool answer_delivered;   /* its last token reached the user, or was lost */
-    uint32_t assess_tokens;  /* output tokens of that judgement */
-    bool prompt_left_device; /* the prompt (or its context) went over a link */
+    bool fell_back;             /* a link failed on the way; the device serves it instead */
+    bool response_failed;       /* a token message was lost to a link failure */
+    bool scored;                /* the serving model has an accuracy model; `correct` is set */
+    bool assessing;             /* the device is judging it for the arbiter (arbiter.h) */
+    bool escalated;             /* the device answered, and the arbiter sent it on */
+    bool server_finished;       /* the serving tier is done with it (on_done) */
+    bool answer_delivered;      /* its last token reached the user, or was lost */
+    uint8_t messages_in_flight; /* token messages between tiers, simulated as events */
+    uint32_t assess_tokens;     /* output tokens of that judgement */
+    bool prompt_left_device;    /* the prompt (or its context) went over a link */
     bool prompt_reached_cloud;
     int64_t rag_latency_ns; /* retrieval time drawn at arrival (needs_rag only) */
     enum location location;

@@ -175,6 +175,11 @@ int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t
             !(run->edge_cloud_outage_rng = rng_stream_new(seed, replication, "outage/edge-cloud")))
             return run_oom(run, err);
         netlink_state_init(&run->edge_cloud, &sc->edge_cloud, run->edge_cloud_outage_rng);
+        if (sc->edge_cloud.outage.shared) {
+            outage_state_init(&run->edge_cloud_outage, &sc->edge_cloud.outage,
+                              run->edge_cloud_outage_rng);
+            run->edge_cloud.shared_outage = &run->edge_cloud_outage;
+        }
     }
     return 0;
 }

@@ -71,6 +71,7 @@ struct run {
     struct run_population *populations;    /* arrival state, one per population */
     struct server *server[LOCATION_COUNT]; /* [LOCATION_EDGE], [LOCATION_CLOUD]; NULL if absent */
     struct netlink_state edge_cloud;
+    struct outage_state edge_cloud_outage; /* its process when `shared` (one link anyway) */
     gsl_rng *edge_cloud_outage_rng;
     struct request_pool pool;
     struct metrics metrics;

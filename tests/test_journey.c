@@ -123,11 +123,34 @@ static void outages_send_requests_back_to_the_device_or_fail_them(void **state)
     experiment_free(&ex);
 }
 
+static void edge_link_failures_end_every_request_once(void **state)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/scenarios/edge_outage.yaml", HAISIM_SOURCE_DIR);
+    struct experiment ex;
+    struct experiment_results res;
+    struct experiment_options opt = {0};
+    struct error err;
+    error_clear(&err);
+    if (experiment_load(&ex, path, &opt, &err) != 0 || experiment_run(&ex, &res, &err) != 0)
+        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+    const double *x = experiment_value(&res, 0, 0);
+    double arrived = x[metric_find("requests_arrived")];
+    double failed = x[metric_find("requests_failed_network")];
+    printf("  %.0f arrived = %.0f completed + %.0f fallback + %.0f failed\n", arrived,
+           x[metric_find("requests_completed")], x[metric_find("requests_fallback")], failed);
+    assert_true(failed > 0 && x[metric_find("requests_fallback")] > 0);
+    assert_true(outcomes(&res, 0, 0) == arrived);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_path_matches_its_hand_worked_timeline),
         cmocka_unit_test(outages_send_requests_back_to_the_device_or_fail_them),
+        cmocka_unit_test(edge_link_failures_end_every_request_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

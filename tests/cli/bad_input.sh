@@ -112,6 +112,14 @@ expect_bad format_bad "--format" run "$BASE" --format xml
 expect_bad unknown_option "unknown option" run "$BASE" --frobnicate
 expect_bad unknown_command "unknown command" frobnicate "$BASE"
 
+# Variants: keys shared by the whole experiment, and misspelt variant keys.
+f=$(variant variant_seed 's/^arbiter: cloud/arbiter: cloud\nvariants: [{name: a, set: {seed: 3}}]/')
+expect_bad variant_seed "variant_seed.yaml:21:[0-9]+: variants\[0\].set.seed: a variant cannot set 'seed'" \
+    run "$f"
+f=$(variant variant_key 's/^arbiter: cloud/arbiter: cloud\nvariants: [{name: a, sett: {seed: 3}}]/')
+expect_bad variant_key "variant_key.yaml:21:[0-9]+: .*unknown key 'sett' in a variant \(did you mean 'set'\?\)" \
+    run "$f"
+
 # System-model consistency: tiers that are used must exist.
 f=$(variant no_cloud_tier '/^cloud:/,/^  model:/d')
 expect_bad no_cloud_tier "no_cloud_tier.yaml:[0-9]+:[0-9]+: devices.network.cloud: .*no 'cloud' tier" \
