@@ -2,6 +2,8 @@
  * direction of a link (see netlink.h). */
 #include "netlink.h"
 
+#include <math.h>
+
 #include <gsl/gsl_randist.h>
 
 #include "load_util.h"
@@ -42,6 +44,29 @@ static int netlink_load_outage(struct netlink_config *cfg, struct ydoc_node *map
     return 0;
 }
 
+/* `secure: {handshake_rtts, idle_timeout_s, byte_overhead_frac}`. Defaults: TCP's
+ * three-way handshake (1 RTT, RFC 9293 §3.5) plus TLS 1.3's full handshake (1 RTT,
+ * RFC 8446 §2) = 2 round trips; connections closed after 60 s idle (a common HTTP
+ * keep-alive setting; assumed); no per-byte overhead beyond overhead_bytes (TLS 1.3 adds
+ * 22 bytes per record of up to 16 KB, < 0.2 %). */
+static int netlink_load_secure(struct netlink_config *cfg, struct ydoc_node *map, struct error *err)
+{
+    struct ydoc_node *secure = ydoc_get(map, "secure");
+    double idle_s = 60;
+    cfg->handshake_rtts = 2;
+    if (!secure)
+        return 0;
+    cfg->secure = true;
+    if (ydoc_expect(secure, YDOC_MAP, err) != 0 ||
+        ydoc_read_f64(secure, "handshake_rtts", RANGE_CLOSED(0, 10), &cfg->handshake_rtts, err) !=
+            0 ||
+        ydoc_read_f64(secure, "idle_timeout_s", RANGE_NONNEGATIVE, &idle_s, err) != 0 ||
+        ydoc_read_f64(secure, "byte_overhead_frac", RANGE_UNIT, &cfg->byte_overhead_frac, err) != 0)
+        return -1;
+    cfg->idle_timeout_ns = simtime_from_s(idle_s);
+    return 0;
+}
+
 int netlink_config_load(struct netlink_config *cfg, struct ydoc_node *map, struct error *err)
 {
     *cfg = (struct netlink_config){.overhead_bytes = 0, .bytes_per_token = 4};
@@ -56,7 +81,8 @@ int netlink_config_load(struct netlink_config *cfg, struct ydoc_node *map, struc
         load_required_f64(map, "down_mbps", RANGE_POSITIVE, &down_mbps, err) != 0 ||
         ydoc_read_f64(map, "overhead_bytes", RANGE_NONNEGATIVE, &cfg->overhead_bytes, err) != 0 ||
         ydoc_read_f64(map, "bytes_per_token", RANGE_NONNEGATIVE, &cfg->bytes_per_token, err) != 0 ||
-        netlink_load_loss(cfg, map, err) != 0 || netlink_load_outage(cfg, map, err) != 0) {
+        netlink_load_loss(cfg, map, err) != 0 || netlink_load_outage(cfg, map, err) != 0 ||
+        netlink_load_secure(cfg, map, err) != 0) {
         netlink_config_free(cfg);
         return -1;
     }
@@ -100,7 +126,7 @@ struct netlink_result netlink_send(const struct netlink_config *cfg, struct netl
                                    enum netlink_direction dir, int64_t now_ns, double bytes,
                                    gsl_rng *rng)
 {
-    struct netlink_result result = {NETLINK_DELIVERED, now_ns, 0, 0};
+    struct netlink_result result = {NETLINK_DELIVERED, now_ns, 0, 0, 0};
     /* 1. Outage, checked at hand-off. */
     struct outage_state *outage = netlink_outage(state);
     if (cfg->outage.kind != OUTAGE_NONE && !outage_is_up(outage, &cfg->outage, now_ns)) {
@@ -117,6 +143,21 @@ struct netlink_result netlink_send(const struct netlink_config *cfg, struct netl
         }
         result.waited_ns = up_ns - now_ns;
     }
+    /* 1b. Secure transport: the device side opens a connection when it has none (never
+     * opened, or idle for longer than the timeout), paying the handshake's round trips
+     * before the message can go; a reply travels on the connection its request opened. */
+    if (cfg->secure) {
+        int64_t ready = now_ns + result.waited_ns;
+        bool open = state->connected && ready - state->connection_used_ns <= cfg->idle_timeout_ns;
+        if (!open && dir == NETLINK_UP) {
+            double rtts_ms = 0;
+            for (double i = 0; i < cfg->handshake_rtts; i++)
+                rtts_ms += fmin(1.0, cfg->handshake_rtts - i) * dist_sample(&cfg->rtt_ms, rng);
+            result.handshake_ns = simtime_from_s(rtts_ms > 0 ? rtts_ms * 1e-3 : 0);
+            state->connected = true;
+        }
+        bytes *= 1.0 + cfg->byte_overhead_frac;
+    }
     /* 2. Loss: K ~ geometric; GSL counts trials to the first success (>= 1). */
     unsigned k = 0;
     if (cfg->loss_rate > 0)
@@ -124,7 +165,7 @@ struct netlink_result netlink_send(const struct netlink_config *cfg, struct netl
     /* 3. FIFO serialisation: every attempt occupies the transmitter. */
     struct netlink_dir *d = &state->dir[dir];
     double bandwidth_bytes_s = dir == NETLINK_UP ? cfg->up_bytes_s : cfg->down_bytes_s;
-    int64_t ready_ns = now_ns + result.waited_ns;
+    int64_t ready_ns = now_ns + result.waited_ns + result.handshake_ns;
     int64_t start_ns = ready_ns > d->free_ns ? ready_ns : d->free_ns;
     int64_t serialise_ns = simtime_from_s(bytes / bandwidth_bytes_s);
     d->free_ns = start_ns + (int64_t)(k + 1) * serialise_ns;
@@ -137,6 +178,8 @@ struct netlink_result netlink_send(const struct netlink_config *cfg, struct netl
     if (delivered_ns < d->last_delivery_ns)
         delivered_ns = d->last_delivery_ns;
     d->last_delivery_ns = delivered_ns;
+    if (cfg->secure)
+        state->connection_used_ns = delivered_ns;
     result.time_ns = delivered_ns;
     result.retransmissions = k;
     return result;

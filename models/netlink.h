@@ -79,6 +79,13 @@ struct netlink_config {
     struct outage_config outage;
     enum netlink_on_outage on_outage;
     int64_t timeout_ns; /* for NETLINK_ON_OUTAGE_TIMEOUT; 0 when not given */
+    /* Secure transport (`secure:`): a connection opened by the sending side pays
+     * handshake_rtts round trips before its first message; it stays open while used at
+     * least every idle_timeout_ns; every byte carries byte_overhead_frac more. */
+    bool secure;
+    double handshake_rtts;
+    int64_t idle_timeout_ns;
+    double byte_overhead_frac;
 };
 
 /* One direction's transmitter and receiver. */
@@ -89,6 +96,8 @@ struct netlink_dir {
 
 struct netlink_state {
     struct netlink_dir dir[2];          /* indexed by enum netlink_direction */
+    bool connected;                     /* secure: a connection is open */
+    int64_t connection_used_ns;         /* secure: its last message, either direction */
     struct outage_state outage;         /* this link's own outage process */
     struct outage_state *shared_outage; /* when set (outage.shared), used instead of outage */
 };
@@ -100,6 +109,7 @@ struct netlink_result {
     int64_t time_ns;          /* delivery at the far end, or when the failure is known */
     unsigned retransmissions; /* K: lost attempts before the one that got through */
     int64_t waited_ns;        /* time spent waiting for the link to come back */
+    int64_t handshake_ns;     /* secure: time spent opening a connection first */
 };
 
 /* Reads a link map: rtt_ms (distribution, required), up_mbps and down_mbps (required,

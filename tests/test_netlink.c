@@ -120,6 +120,39 @@ static void deliveries_follow_fifo_serialisation_and_propagation(void **unused)
     netlink_config_free(&cfg);
 }
 
+/* Secure transport: RTT 20 ms, 2 handshake round trips, idle timeout 1 s, 10 % per-byte
+ * overhead. First message up at 0: handshake 40 ms, then 1000 B × 1.1 = 1.1 ms, delivered
+ * 40 + 1.1 + 10 = 51.1 ms. A reply down at 60 ms uses the open connection: 10⁴ B × 1.1 at
+ * 10⁷ B/s = 1.1 ms + 10 = 71.1 ms. Up again at 500 ms (idle 428.9 ms < 1 s): no handshake:
+ * 500.55 + 10 = 510.55 ms. Up at 2 s (idle > 1 s since 510.55 ms): handshake again:
+ * 2000 + 40 + 0.55 + 10 = 2050.55 ms. */
+static void secure_transport_pays_a_handshake_per_connection(void **unused)
+{
+    struct netlink_config cfg;
+    struct netlink_state st;
+    load_ok(BASIC_LINK
+            "  secure: {handshake_rtts: 2, idle_timeout_s: 1, byte_overhead_frac: 0.1}\n",
+            &cfg);
+    netlink_state_init(&st, &cfg, NULL);
+    gsl_rng *rng = rng_stream_new(1, 0, "network");
+    struct netlink_result r = netlink_send(&cfg, &st, NETLINK_UP, 0, 1000, rng);
+    assert_delivered(r, at_ms(51.1), 0);
+    assert_int_equal(r.handshake_ns, at_ms(40));
+    r = netlink_send(&cfg, &st, NETLINK_DOWN, at_ms(60), 1e4, rng);
+    assert_delivered(r, at_ms(71.1), 0);
+    assert_int_equal(r.handshake_ns, 0);
+    r = netlink_send(&cfg, &st, NETLINK_UP, at_ms(500), 500, rng);
+    assert_delivered(r, at_ms(510.55), 0);
+    assert_int_equal(r.handshake_ns, 0);
+    r = netlink_send(&cfg, &st, NETLINK_UP, at_ms(2000), 500, rng);
+    assert_delivered(r, at_ms(2050.55), 0);
+    assert_int_equal(r.handshake_ns, at_ms(40));
+    gsl_rng_free(rng);
+    netlink_config_free(&cfg);
+    load_fails(BASIC_LINK "  secure: {handshake_rtts: 11}\n", "[0, 10]", 5, 28,
+               "link.secure.handshake_rtts");
+}
+
 static void message_bytes_are_overhead_plus_tokens(void **unused)
 {
     struct netlink_config cfg;
@@ -496,6 +529,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(deliveries_follow_fifo_serialisation_and_propagation),
         cmocka_unit_test(message_bytes_are_overhead_plus_tokens),
+        cmocka_unit_test(secure_transport_pays_a_handshake_per_connection),
         cmocka_unit_test(jittered_deliveries_stay_in_order),
         cmocka_unit_test(retransmissions_are_geometric_with_mean_p_over_1_minus_p),
         cmocka_unit_test(extra_delay_with_random_retransmit_delay_matches_wald),
