@@ -14,6 +14,7 @@
 #include "outfile.h"
 #include "profiles.h"
 #include "report.h"
+#include "sweep_cli.h"
 
 enum { EXIT_RUN_FAILED = 1, EXIT_BAD_INPUT = 2 };
 
@@ -31,22 +32,30 @@ static const char usage_text[] =
     "      --reps N                  replications (default: the scenario's)\n"
     "      --set KEY.PATH=VALUE      override a scenario key (repeatable)\n"
     "      --format table|json|csv   summary format on stdout (default: table)\n"
+    "      --expect FILE             check the expectations in FILE (a map with an expect:\n"
+    "                                list, docs/sweeps.md); report on stderr, exit 1 if any\n"
+    "                                fails\n"
+    "      --junit FILE              write the checks as JUnit XML (docs/ci.md)\n"
     "  validate SCENARIO.yaml [--set KEY.PATH=VALUE]... [--explain]\n"
     "                                check a scenario without running it; --explain also\n"
     "                                prints how each model's timing is derived\n"
-    "  profiles [NAME]               list the named profiles (or show one) with sources\n"
+    "  profiles [NAME]               list the named profiles (or show one) with sources\n";
+
+/* After the sweep commands' lines (sweep_cli_usage). */
+static const char usage_tail[] =
     "  --help                        this text\n"
     "  --version                     the version\n"
     "\n"
     "Profiles are searched in the scenario's profiles/ directory, then $HAISIM_PROFILES_PATH\n"
     "(colon-separated), then haisim's own scenarios/profiles/.\n"
-    "Exit codes: 0 success, 1 run failed, 2 bad input.\n"
+    "Exit codes: 0 success, 1 run failed (or an expectation), 2 bad input.\n"
     "Documentation: docs/ (scenario keys: docs/scenario-reference.md).\n";
 
 struct cli {
     const char *command;
     const char *scenario;
     const char *output_dir;
+    const char *expect_file, *junit_file;
     const char **sets;
     size_t n_sets;
     enum report_format format;
@@ -89,7 +98,7 @@ static int cli_parse_count(const char *text, unsigned long long max, unsigned lo
 
 static int cli_parse(int argc, char **argv, struct cli *cli)
 {
-    enum { OPT_SEED = 256, OPT_REPS, OPT_SET, OPT_FORMAT, OPT_EXPLAIN };
+    enum { OPT_SEED = 256, OPT_REPS, OPT_SET, OPT_FORMAT, OPT_EXPLAIN, OPT_EXPECT, OPT_JUNIT };
     static const struct option options[] = {
         {"output", required_argument, NULL, 'o'},
         {"seed", required_argument, NULL, OPT_SEED},
@@ -97,6 +106,8 @@ static int cli_parse(int argc, char **argv, struct cli *cli)
         {"set", required_argument, NULL, OPT_SET},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"explain", no_argument, NULL, OPT_EXPLAIN},
+        {"expect", required_argument, NULL, OPT_EXPECT},
+        {"junit", required_argument, NULL, OPT_JUNIT},
         {NULL, 0, NULL, 0},
     };
     cli->command = argv[1];
@@ -137,6 +148,12 @@ static int cli_parse(int argc, char **argv, struct cli *cli)
             if (strcmp(cli->command, "validate") != 0)
                 return cli_fail("--explain goes with 'validate'");
             cli->explain = true;
+            break;
+        case OPT_EXPECT:
+        case OPT_JUNIT:
+            if (strcmp(cli->command, "run") != 0)
+                return cli_fail("--expect and --junit go with 'run'");
+            *(c == OPT_EXPECT ? &cli->expect_file : &cli->junit_file) = optarg;
             break;
         case ':':
             return cli_fail("option '%s' needs a value", argv[optind - 1]);
@@ -216,6 +233,10 @@ static int cmd_run(const struct cli *cli)
     if (!cli->output_dir && experiment_wants_outputs(&ex))
         fprintf(stderr, "haisim: note: the scenario asks for detailed outputs (outputs:), "
                         "which need -o DIR; none written\n");
+    if (sweep_cli_check_expectations(cli->expect_file, &ex) != 0) {
+        experiment_free(&ex);
+        return EXIT_BAD_INPUT;
+    }
     if (experiment_run(&ex, &res, &err) != 0) {
         char buf[2048];
         error_format(&err, buf, sizeof buf);
@@ -226,6 +247,9 @@ static int cmd_run(const struct cli *cli)
         rc = write_outputs(cli->output_dir, &ex, &res);
     if (rc == 0 && report_write(stdout, cli->format, &ex, &res) != 0)
         rc = EXIT_RUN_FAILED;
+    /* Expectations report on stderr: stdout carries the summary in the chosen format. */
+    if (rc == 0)
+        rc = sweep_cli_run_expectations(cli->expect_file, cli->junit_file, &ex, &res, stderr);
     experiment_results_free(&res);
     experiment_free(&ex);
     return rc;
@@ -313,6 +337,8 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage_text, stdout);
+        fputs(sweep_cli_usage, stdout);
+        fputs(usage_tail, stdout);
         return 0;
     }
     if (strcmp(argv[1], "--version") == 0) {
@@ -321,6 +347,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "profiles") == 0)
         return cmd_profiles(argc, argv);
+    if (strcmp(argv[1], "sweep") == 0)
+        return sweep_cli_sweep(argc, argv);
+    if (strcmp(argv[1], "merge") == 0)
+        return sweep_cli_merge(argc, argv);
+    if (strcmp(argv[1], "plot") == 0)
+        return sweep_cli_plot(argc, argv);
     if (strcmp(argv[1], "run") != 0 && strcmp(argv[1], "validate") != 0)
         return cli_fail("unknown command '%s'", argv[1]);
     struct cli cli = {.format = REPORT_TABLE};

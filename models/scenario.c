@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "expect.h"
 #include "load_util.h"
 
 static int scenario_load_run(struct run_config *run, struct ydoc_node *root, struct error *err)
@@ -229,6 +230,10 @@ int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
     sc->seed = (uint64_t)seed;
     /* `variants` belongs to the experiment layer (experiment.c); mark it as known here. */
     (void)ydoc_get(root, "variants");
+    /* `expect` (pass/fail thresholds, expect.h) is checked by `run --expect`-style callers;
+     * here it is validated and marked read. */
+    if (expect_validate(ydoc_get(root, "expect"), err) != 0)
+        return -1;
     if (!(sc->datasets = accuracy_datasets_new()))
         return error_set(err, NULL, 0, 0, NULL, "out of memory");
     if (scenario_load_run(&sc->run, root, err) != 0 ||
