@@ -164,6 +164,9 @@ int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t
                                       journey_server_callbacks(run), run->rng.server[loc]);
         if (!run->server[loc])
             return run_oom(run, err);
+        /* Length predictions keyed by (seed, replication, request): the same on every tier
+         * and under every policy (sched.h). */
+        server_set_seed(run->server[loc], seed, replication);
     }
     run->warmup_ns = simtime_from_s(sc->run.warmup_s);
     run->horizon_ns = sc->run.duration_s > 0 ? simtime_from_s(sc->run.duration_s) : SIMTIME_NEVER;

@@ -48,7 +48,22 @@
  * delay (gateway, tokenisation) before it joins a replica's queue, and never stalls a batch.
  *
  * Replicas: a request goes to the replica with the fewest requests (waiting + running),
- * ties to the lowest index (join-the-shortest-queue), when it joins. */
+ * ties to the lowest index (join-the-shortest-queue), when it joins.
+ *
+ * Scheduling (`scheduler:`, sched.h): the order of each replica's queue, preemption by a
+ * shorter request, bucketed static batches and predicted KV reservations. Without it the
+ * queue is FCFS and everything above holds as written. With a priority policy (spf, psrf)
+ * the replica decides once per instant, after every request that arrives at that instant
+ * has queued (an event at the same time, scheduled after theirs), as an iteration-level
+ * scheduler sees every request that arrived before its next step; a request preempted by
+ * the KV cache (on_demand) is then the running one with the worst key, not the newest.
+ * Predicted lengths are drawn when a request is submitted (sched.h), from the seed set by
+ * server_set_seed.
+ *
+ * Multi-iteration events stay exact under every policy: a continuous batch simulates several
+ * decode iterations in one event only while nobody waits (a waiting request — arrived,
+ * preempted, or requeued after outgrowing its reservation — cuts them to one), and never past
+ * the iteration at which a sequence finishes or fills its S³ reservation. */
 #ifndef HAISIM_SERVER_H
 #define HAISIM_SERVER_H
 
@@ -59,11 +74,18 @@
 #include "error.h"
 #include "llm_perf.h"
 #include "request.h"
+#include "sched.h"
 #include "sim.h"
 #include "ydoc.h"
 
 enum server_batching { SERVER_BATCH_NONE, SERVER_BATCH_STATIC, SERVER_BATCH_CONTINUOUS };
-enum server_kv_admission { SERVER_KV_ON_DEMAND, SERVER_KV_RESERVE_OUTPUT };
+/* RESERVE_PREDICTED is set by the s3 scheduler (not a `kv_admission` name): P + R reserved,
+ * R from the prediction (sched.h). */
+enum server_kv_admission {
+    SERVER_KV_ON_DEMAND,
+    SERVER_KV_RESERVE_OUTPUT,
+    SERVER_KV_RESERVE_PREDICTED
+};
 
 struct server_config {
     int64_t replicas;
@@ -74,12 +96,14 @@ struct server_config {
     enum server_kv_admission kv_admission;
     int64_t kv_cache_tokens; /* per replica; -1: unlimited */
     struct llm_perf model;
+    struct sched_config sched;
 };
 
 /* Reads a server tier map: `model` (required, see llm_perf.h), `replicas` (default 1),
- * `slots` (default 1; for batching none), `batching: {mode, max_wait_ms, kv_admission}`.
- * Batch size and KV capacity come from the model (max_batch; kv_cache_tokens or its
- * roofline). */
+ * `slots` (default 1; for batching none), `batching: {mode, max_wait_ms, kv_admission}`,
+ * `scheduler` (sched.h; default fcfs; s3 replaces `kv_admission` by its reservation of the
+ * predicted length). Batch size and KV capacity come from the model (max_batch; kv_cache_tokens
+ * or its roofline). */
 int server_config_load(struct server_config *cfg, struct ydoc_node *map, struct error *err);
 void server_config_free(struct server_config *cfg);
 
@@ -94,9 +118,15 @@ struct server_callbacks {
     void *ctx;
 };
 
-/* Creates the server's replicas; NULL on out-of-memory. rng draws per-request overheads. */
+/* Creates the server's replicas; NULL on out-of-memory. rng draws per-request overheads.
+ * Until server_set_seed is called, predicted lengths are keyed by a number drawn from a copy
+ * of rng (rng itself does not advance): common across policies, but not across tiers. */
 struct server *server_new(const struct server_config *cfg, struct sim *sim,
                           struct server_callbacks cb, gsl_rng *rng);
+
+/* Keys predicted lengths by the run's master seed and replication, so that every tier and
+ * an arbiter using SCHED_PREDICTION_PURPOSE see the same prediction of a request. */
+void server_set_seed(struct server *s, uint64_t seed, uint32_t replication);
 void server_free(struct server *s);
 
 /* Hands req to the server at sim->now_ns (sets tier_arrival_ns). Returns -1 on
@@ -109,17 +139,23 @@ int server_submit(struct server *s, struct request *req);
 double server_busy_s(const struct server *s);
 double server_capacity(const struct server *s);
 
-/* Requests waiting (not yet admitted) and running, over all replicas. */
+/* Requests waiting (not yet admitted; for bucketed also those planned into a batch or
+ * waiting for recomputation) and running, over all replicas. */
 uint64_t server_waiting(const struct server *s);
 uint64_t server_running(const struct server *s);
 
 /* Counters for reports. */
 struct server_stats {
-    uint64_t iterations;        /* prefill + decode iterations (batched modes) */
-    uint64_t batched_seqs;      /* Σ batch size over decode iterations */
-    uint64_t preemptions;       /* sequences preempted (continuous, on_demand) */
-    uint64_t recomputed_tokens; /* tokens prefilled again after preemption */
-    uint64_t peak_kv_tokens;    /* largest KV occupancy of any replica */
+    uint64_t iterations;           /* prefill + decode iterations (batched modes) */
+    uint64_t batched_seqs;         /* Σ batch size over decode iterations */
+    uint64_t preemptions;          /* requests preempted, for any reason */
+    uint64_t recomputed_tokens;    /* generated tokens prefilled again after preemption */
+    uint64_t peak_kv_tokens;       /* largest KV occupancy of any replica */
+    uint64_t priority_preemptions; /* psrf: preempted by a request with a smaller key */
+    uint64_t overflows;            /* s3: sequences that outgrew their KV reservation */
+    uint64_t reallocations;        /* s3: reservations grown in place */
+    uint64_t fcr_failures;         /* bucketed: requests cut at their batch's limit */
+    uint64_t fcr_wasted_tokens;    /* bucketed: output tokens those cut attempts produced */
 };
 struct server_stats server_stats(const struct server *s);
 
