@@ -74,7 +74,7 @@ long metric_find(const char *name)
 
 int metrics_init(struct metrics *m)
 {
-    *m = (struct metrics){0};
+    *m = (struct metrics){.slo_ttft_ms = INFINITY, .slo_tpot_ms = INFINITY, .slo_e2e_ms = INFINITY};
     for (size_t i = 0; i < METRIC_LATENCY_COUNT; i++)
         if (stats_stream_init(&m->latency[i]) != 0)
             return -1;
@@ -99,6 +99,8 @@ void metrics_record(struct metrics *m, const struct request *req)
         m->private_requests++;
         m->private_exposed += req->prompt_left_device;
         m->private_cloud += req->prompt_reached_cloud;
+        if (req->prompt_left_device)
+            m->private_tokens += req->prompt_tokens;
     }
     if (req->scored) {
         m->scored++;
@@ -121,6 +123,14 @@ void metrics_record(struct metrics *m, const struct request *req)
                      simtime_to_ms(req->service_start_ns - req->tier_arrival_ns));
     m->served++;
     m->output_tokens += req->output_tokens;
+    double ttft = simtime_to_ms(req->first_token_user_ns - req->arrival_ns);
+    double e2e = simtime_to_ms(req->last_token_user_ns - req->arrival_ns);
+    double tpot = req->output_tokens > 1
+                      ? simtime_to_ms(req->last_token_user_ns - req->first_token_user_ns) /
+                            (double)(req->output_tokens - 1)
+                      : 0;
+    if (ttft <= m->slo_ttft_ms && tpot <= m->slo_tpot_ms && e2e <= m->slo_e2e_ms)
+        m->slo_met++;
     m->at_location[req->location]++;
 }
 
@@ -177,4 +187,11 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_PRIVATE] = priv;
     scalar[METRIC_PRIVATE_EXPOSED] = priv > 0 ? (double)m->private_exposed / priv : NAN;
     scalar[METRIC_PRIVATE_CLOUD] = priv > 0 ? (double)m->private_cloud / priv : NAN;
+    scalar[METRIC_PRIVATE_TOKENS] = m->private_tokens;
+    bool slo = isfinite(m->slo_ttft_ms) || isfinite(m->slo_tpot_ms) || isfinite(m->slo_e2e_ms);
+    scalar[METRIC_SLO_ATTAINMENT] = slo && arrived > 0 ? (double)m->slo_met / arrived : NAN;
+    scalar[METRIC_GOODPUT] = slo && ctx->window_s > 0 ? (double)m->slo_met / ctx->window_s : NAN;
+    scalar[METRIC_BATCH_EDGE] = ctx->batch_mean[LOCATION_EDGE];
+    scalar[METRIC_BATCH_CLOUD] = ctx->batch_mean[LOCATION_CLOUD];
+    scalar[METRIC_PREEMPTIONS] = ctx->preemptions;
 }

@@ -64,7 +64,14 @@
     X(PRIVATE_EXPOSED, "private_exposed_share", "fraction",                                        \
       "private requests whose prompt left the device")                                             \
     X(PRIVATE_CLOUD, "private_cloud_share", "fraction",                                            \
-      "private requests whose prompt reached the cloud")
+      "private requests whose prompt reached the cloud")                                           \
+    X(PRIVATE_TOKENS, "private_tokens_exposed", "tokens",                                          \
+      "prompt tokens of private requests that left the device")                                    \
+    X(SLO_ATTAINMENT, "slo_attainment", "fraction", "share of requests served within the slo")     \
+    X(GOODPUT, "goodput_rps", "req/s", "requests served within the slo per second")                \
+    X(BATCH_EDGE, "batch_mean_edge", "seqs", "mean sequences per edge iteration (batching)")       \
+    X(BATCH_CLOUD, "batch_mean_cloud", "seqs", "mean sequences per cloud iteration (batching)")    \
+    X(PREEMPTIONS, "preemptions", "requests", "requests preempted at the edge and cloud")
 
 enum metric_latency {
 #define METRIC_LATENCY_ENUM(id, name, desc) METRIC_LATENCY_##id,
@@ -112,6 +119,9 @@ struct metrics {
     uint64_t scored, correct;
     double cost_usd, energy_j;
     uint64_t private_requests, private_exposed, private_cloud, escalated;
+    double private_tokens;
+    uint64_t slo_met;
+    double slo_ttft_ms, slo_tpot_ms, slo_e2e_ms; /* targets (INFINITY: none); set by the run */
     uint64_t output_tokens;
     uint64_t at_location[LOCATION_COUNT];
     double bytes_up, bytes_down;
@@ -130,6 +140,8 @@ struct metrics_context {
     double device_power_w;                /* mean power per device over the run */
     double battery_min_frac;              /* NaN without batteries */
     double batteries_empty;
+    double batch_mean[LOCATION_COUNT]; /* sequences per iteration; NaN without batching */
+    double preemptions;
 };
 
 /* Fills values[METRIC_COUNT]; NaN where a metric has no observations. */

@@ -141,6 +141,9 @@ int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t
     request_pool_init(&run->pool);
     if (metrics_init(&run->metrics) != 0)
         return run_oom(run, err);
+    run->metrics.slo_ttft_ms = sc->slo_ttft_ms;
+    run->metrics.slo_tpot_ms = sc->slo_tpot_ms;
+    run->metrics.slo_e2e_ms = sc->slo_e2e_ms;
     struct {
         gsl_rng **slot;
         const char *name;
@@ -398,6 +401,15 @@ int run_execute(struct run *run, struct run_result *result, struct error *err)
                                    (server_capacity(run->server[loc]) * simtime_to_s(end_ns))
                              : NAN;
     run_energy_context(run, end_ns, &ctx);
+    for (int loc = 0; loc < LOCATION_COUNT; loc++) {
+        ctx.batch_mean[loc] = NAN;
+        if (!run->server[loc])
+            continue;
+        struct server_stats st = server_stats(run->server[loc]);
+        if (sc->tier[loc].server.batching != SERVER_BATCH_NONE && st.iterations > 0)
+            ctx.batch_mean[loc] = (double)st.batched_seqs / (double)st.iterations;
+        ctx.preemptions += (double)st.preemptions;
+    }
     for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
         if (sc->tier[loc].present)
             ctx.provisioned_usd += (double)sc->tier[loc].server.replicas *

@@ -1,6 +1,7 @@
 /* scenario: loading a scenario document into a struct scenario (see scenario.h). */
 #include "scenario.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,23 @@ static int scenario_load_edge_cloud(struct scenario *sc, struct ydoc_node *root,
                                                                                                : 0;
 }
 
+/* `slo: {ttft_ms, tpot_ms, e2e_ms}`: the targets of slo_attainment and goodput_rps. */
+static int scenario_load_slo(struct scenario *sc, struct ydoc_node *root, struct error *err)
+{
+    struct ydoc_node *slo = ydoc_get(root, "slo");
+    sc->slo_ttft_ms = sc->slo_tpot_ms = sc->slo_e2e_ms = INFINITY;
+    if (!slo)
+        return 0;
+    if (ydoc_expect(slo, YDOC_MAP, err) != 0 ||
+        ydoc_read_f64(slo, "ttft_ms", RANGE_POSITIVE, &sc->slo_ttft_ms, err) != 0 ||
+        ydoc_read_f64(slo, "tpot_ms", RANGE_POSITIVE, &sc->slo_tpot_ms, err) != 0 ||
+        ydoc_read_f64(slo, "e2e_ms", RANGE_POSITIVE, &sc->slo_e2e_ms, err) != 0)
+        return -1;
+    if (isinf(sc->slo_ttft_ms) && isinf(sc->slo_tpot_ms) && isinf(sc->slo_e2e_ms))
+        return ydoc_error(slo, err, "an slo needs at least one of ttft_ms, tpot_ms, e2e_ms");
+    return 0;
+}
+
 static int scenario_load_orchestrator(struct scenario *sc, struct ydoc_node *root,
                                       struct error *err)
 {
@@ -243,7 +261,8 @@ int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
         scenario_load_edge_cloud(sc, root, err) != 0 ||
         scenario_load_orchestrator(sc, root, err) != 0 ||
         rag_config_load(&sc->rag, root, sc->tier[LOCATION_EDGE].present, err) != 0 ||
-        outputs_config_load(&sc->outputs, root, err) != 0 || scenario_bind_classes(sc, err) != 0)
+        outputs_config_load(&sc->outputs, root, err) != 0 ||
+        scenario_load_slo(sc, root, err) != 0 || scenario_bind_classes(sc, err) != 0)
         return -1;
     bool present[LOCATION_COUNT] = {true, sc->tier[LOCATION_EDGE].present,
                                     sc->tier[LOCATION_CLOUD].present};

@@ -70,6 +70,9 @@ struct scenario {
     struct netlink_config edge_cloud; /* up: edge → cloud */
     enum location orchestrator;       /* where the arbiter runs */
     struct rag_config rag;
+    /* Service-level objective (`slo: {ttft_ms, tpot_ms, e2e_ms}`): a served request meets it
+     * when it is within every target given; INFINITY when not given. */
+    double slo_ttft_ms, slo_tpot_ms, slo_e2e_ms;
     struct outputs_config outputs;
     struct accuracy_datasets *datasets; /* replayed correctness files, shared by all models */
     struct arbiter_config arbiter;

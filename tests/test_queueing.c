@@ -101,6 +101,42 @@ static void mg1_lognormal_mean_wait_matches_pollaczek_khinchine(void **state)
     assert_matches_formula("mg1_lognormal.yaml", 1000.0 * lambda * es2 / (2 * (1 - rho)));
 }
 
+/* SLO attainment: in M/M/1 the time in system is exponential with rate mu − lambda
+ * (Kleinrock Vol. 1, §3.2), so P(T <= t) = 1 − exp(−(mu − lambda) t); with one output token
+ * the first token ends the request, so TTFT = T. */
+static void mm1_slo_attainment_matches_the_sojourn_distribution(void **state)
+{
+    const double lambda = 0.5, mu = 1.0, target_s = 1.0;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/scenarios/mm1.yaml", HAISIM_SOURCE_DIR);
+    const char *sets[] = {"slo={ttft_ms: 1000}"};
+    struct experiment ex;
+    struct experiment_results res;
+    struct experiment_options opt = {.sets = sets, .n_sets = 1};
+    struct error err;
+    error_clear(&err);
+    if (experiment_load(&ex, path, &opt, &err) != 0 || experiment_run(&ex, &res, &err) != 0)
+        fail_msg("%s", err.msg);
+    double shares[64], goodput = 0;
+    assert_true(res.n_reps <= 64);
+    for (size_t r = 0; r < res.n_reps; r++) {
+        const double *x = experiment_value(&res, 0, r);
+        shares[r] = x[metric_find("slo_attainment")];
+        goodput += x[metric_find("goodput_rps")] / (double)res.n_reps;
+    }
+    struct stats_ci ci = stats_ci95(shares, res.n_reps);
+    double want = 1 - exp(-(mu - lambda) * target_s);
+    printf("  M/M/1 P(TTFT <= 1 s): simulated %.4f ± %.4f (%zu reps), theory %.4f; goodput "
+           "%.4f req/s, theory %.4f\n",
+           ci.mean, ci.half_width, res.n_reps, want, goodput, lambda * want);
+    assert_true(res.n_reps >= 10);
+    assert_true(fabs(ci.mean - want) <= ci.half_width);
+    assert_true(fabs(ci.mean - want) / want <= 0.02);
+    assert_true(fabs(goodput - lambda * want) / (lambda * want) <= 0.02);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
 static void erlang_c_matches_a_published_value(void **state)
 {
     /* c = 2, a = 1 (rho = 0.5): C = 1/3 (e.g. Kleinrock Vol. 1 eq. 3.40 worked by hand). */
@@ -114,6 +150,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(erlang_c_matches_a_published_value),
         cmocka_unit_test(mm1_mean_wait_matches_theory),
+        cmocka_unit_test(mm1_slo_attainment_matches_the_sojourn_distribution),
         cmocka_unit_test(mmc_mean_wait_matches_erlang_c),
         cmocka_unit_test(md1_mean_wait_matches_pollaczek_khinchine),
         cmocka_unit_test(mg1_lognormal_mean_wait_matches_pollaczek_khinchine),
