@@ -7,43 +7,7 @@
 
 #include "gnuplot.h"
 #include "outfile.h"
-
-/* Where the templates live: $HAISIM_PLOTS_DIR, else the source tree's plots/. */
-static const char *chart_plots_dir(void)
-{
-    const char *dir = getenv("HAISIM_PLOTS_DIR");
-    return dir && *dir ? dir : HAISIM_PLOTS_DIR;
-}
-
-/* Copies the template body after a header of variable settings. */
-static int chart_write_script(const char *dir, const char *name, const char *header,
-                              struct error *err)
-{
-    char template_path[1024], script_name[256];
-    snprintf(template_path, sizeof template_path, "%s/%s.gp", chart_plots_dir(), name);
-    snprintf(script_name, sizeof script_name, "%s.gp", name);
-    FILE *in = fopen(template_path, "r");
-    if (!in)
-        return error_set(err, template_path, 0, 0, NULL,
-                         "chart template not found (set HAISIM_PLOTS_DIR to haisim's plots/)");
-    struct outfile out;
-    if (outfile_open(&out, dir, script_name, err) != 0) {
-        fclose(in);
-        return -1;
-    }
-    fputs(header, out.f);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        fwrite(buf, 1, n, out.f);
-    int read_failed = ferror(in);
-    fclose(in);
-    if (read_failed) {
-        outfile_abort(&out);
-        return error_set(err, template_path, 0, 0, NULL, "cannot read chart template");
-    }
-    return outfile_commit(&out, err);
-}
+#include "plot.h"
 
 /* Variant names become gnuplot words: blanks and quotes would split or end them. */
 static void chart_word(char *dst, size_t len, const char *src)
@@ -92,7 +56,7 @@ int chart_latency_cdf(const char *dir, const struct experiment *ex,
              "variants = '%s'\nnvariants = %zu\n\n",
              word, word, (unsigned long long)ex->seed, names, res->n_variants);
     if (chart_cdf_data(dir, res, err) != 0 ||
-        chart_write_script(dir, "latency_cdf", header, err) != 0)
+        plot_write_script(dir, "latency_cdf.gp", "latency_cdf", header, err) != 0)
         return -1;
     enum gnuplot_status st = gnuplot_run(dir, "latency_cdf.gp", err);
     if (st == GNUPLOT_FAILED) {

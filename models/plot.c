@@ -313,9 +313,8 @@ static const char *plot_templates_dir(void)
     return dir && *dir ? dir : HAISIM_PLOTS_DIR;
 }
 
-/* The script: the header of variables, then the template. */
-static int plot_write_script(const char *dir, const char *name, const char *template_name,
-                             const char *header, struct error *err)
+int plot_write_script(const char *dir, const char *name, const char *template_name,
+                      const char *header, struct error *err)
 {
     char template_path[1200];
     snprintf(template_path, sizeof template_path, "%s/%s.gp", plot_templates_dir(), template_name);

@@ -78,4 +78,10 @@ int plot_check(const struct plot_request *r, const char *const *axis_keys, size_
 int plot_draw(const struct plot_request *r, const struct sweep_table *t, const char *results_dir,
               struct error *err);
 
+/* Writes DIR/name: the header of gnuplot variable settings, then the template
+ * plots/<template_name>.gp ($HAISIM_PLOTS_DIR overrides the directory), through a partial
+ * file. Shared by run charts (chart.c) and sweep charts. */
+int plot_write_script(const char *dir, const char *name, const char *template_name,
+                      const char *header, struct error *err);
+
 #endif

@@ -38,6 +38,18 @@ static const struct expected_path paths[] = {
     {"cloud/cloud", 110, 120, 500, 11 * 104},
 };
 
+/* Loads and runs tests/scenarios/NAME.yaml; fails the test on any error. */
+static void run_scenario(const char *name, struct experiment *ex, struct experiment_results *res)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/scenarios/%s.yaml", HAISIM_SOURCE_DIR, name);
+    struct experiment_options opt = {0};
+    struct error err;
+    error_clear(&err);
+    if (experiment_load(ex, path, &opt, &err) != 0 || experiment_run(ex, res, &err) != 0)
+        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+}
+
 static double value(const struct experiment_results *res, size_t v, const char *metric)
 {
     long m = metric_find(metric);
@@ -47,15 +59,9 @@ static double value(const struct experiment_results *res, size_t v, const char *
 
 static void every_path_matches_its_hand_worked_timeline(void **state)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/scenarios/journey.yaml", HAISIM_SOURCE_DIR);
     struct experiment ex;
     struct experiment_results res;
-    struct experiment_options opt = {0};
-    struct error err;
-    error_clear(&err);
-    if (experiment_load(&ex, path, &opt, &err) != 0 || experiment_run(&ex, &res, &err) != 0)
-        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+    run_scenario("journey", &ex, &res);
     assert_int_equal(ex.n_variants, sizeof paths / sizeof paths[0]);
     for (size_t v = 0; v < ex.n_variants; v++) {
         const struct expected_path *want = &paths[v];
@@ -88,15 +94,9 @@ static double outcomes(const struct experiment_results *res, size_t v, size_t r)
 
 static void outages_send_requests_back_to_the_device_or_fail_them(void **state)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/scenarios/outage.yaml", HAISIM_SOURCE_DIR);
     struct experiment ex;
     struct experiment_results res;
-    struct experiment_options opt = {0};
-    struct error err;
-    error_clear(&err);
-    if (experiment_load(&ex, path, &opt, &err) != 0 || experiment_run(&ex, &res, &err) != 0)
-        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+    run_scenario("outage", &ex, &res);
     const double down_share = 12.5 / 20; /* PASTA: the share of arrivals that meet it */
     long fallback = metric_find("requests_fallback"),
          failed = metric_find("requests_failed_network");
@@ -125,15 +125,9 @@ static void outages_send_requests_back_to_the_device_or_fail_them(void **state)
 
 static void edge_link_failures_end_every_request_once(void **state)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/tests/scenarios/edge_outage.yaml", HAISIM_SOURCE_DIR);
     struct experiment ex;
     struct experiment_results res;
-    struct experiment_options opt = {0};
-    struct error err;
-    error_clear(&err);
-    if (experiment_load(&ex, path, &opt, &err) != 0 || experiment_run(&ex, &res, &err) != 0)
-        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+    run_scenario("edge_outage", &ex, &res);
     const double *x = experiment_value(&res, 0, 0);
     double arrived = x[metric_find("requests_arrived")];
     double failed = x[metric_find("requests_failed_network")];
