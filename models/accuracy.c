@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "infile.h"
 #include "rng.h"
 #include "suggest.h"
 
@@ -175,13 +176,11 @@ static int csv_record(struct csv *in, struct ptrvec *fields, struct error *err)
 }
 
 /* Reads the whole file into a NUL-terminated buffer. */
-static char *read_file(const char *path, size_t *size, int *errnum)
+static char *read_file(const char *path, size_t *size, int *errnum, const char **why)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *errnum = errno;
+    FILE *f = infile_open(path, "rb", why);
+    if (!f)
         return NULL;
-    }
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     while (buf) {
@@ -351,13 +350,15 @@ static struct dataset *datasets_get(struct accuracy_datasets *data,
     ds->shown = strdup(shown);
     size_t size = 0;
     int errnum = 0;
+    const char *why = NULL;
     if (!ds->shown) {
         ydoc_error(file_node, err, "out of memory");
         goto fail;
     }
-    ds->text = read_file(shown, &size, &errnum);
+    ds->text = read_file(shown, &size, &errnum, &why);
     if (!ds->text) {
-        ydoc_error(file_node, err, "cannot read replay file '%s': %s", shown, strerror(errnum));
+        ydoc_error(file_node, err, "cannot read replay file '%s': %s", shown,
+                   why ? why : strerror(errnum));
         goto fail;
     }
     if (dataset_parse(ds, size, key_path, err) != 0)

@@ -8,12 +8,19 @@
 #include "run.h"
 #include "suggest.h"
 
+/* Applies the command line's overrides; a variant's document leaves out those that edit
+ * the variant list itself (it has none: see experiment_load_variants). */
 static int experiment_apply_sets(struct ydoc *doc, const struct experiment_options *opt,
-                                 struct error *err)
+                                 bool variant, struct error *err)
 {
-    for (size_t i = 0; i < opt->n_sets; i++)
+    for (size_t i = 0; i < opt->n_sets; i++) {
+        bool to_list = strncmp(opt->sets[i], "variants", 8) == 0 &&
+                       strchr("=.[", opt->sets[i][8]) != NULL && opt->sets[i][8] != '\0';
+        if (variant && to_list)
+            continue;
         if (ydoc_set(doc, opt->sets[i], "--set", err) != 0)
             return -1;
+    }
     return 0;
 }
 
@@ -110,20 +117,18 @@ static int experiment_load_variants(struct experiment *ex, const struct experime
 {
     for (size_t i = 0; i < ex->n_variants; i++) {
         struct variant *v = &ex->variants[i];
-        if (!(v->doc = ydoc_clone(ex->base)))
+        /* Each variant starts from the base without the variant list, so memory grows
+         * with the number of variants, not with its square (found by fuzzing). */
+        if (!(v->doc = ydoc_clone(ex->variant_base)))
             return error_set(err, NULL, 0, 0, NULL, "out of memory");
         for (size_t k = 0; v->set && k < ydoc_len(v->set); k++)
             if (experiment_check_variant_key(v->set, k, err) != 0 ||
                 ydoc_set_node(v->doc, ydoc_entry_key(v->set, k), ydoc_entry_value(v->set, k),
                               err) != 0)
                 return -1;
-        if (experiment_apply_sets(v->doc, opt, err) != 0 || experiment_expand(ex, v->doc, err) != 0)
+        if (experiment_apply_sets(v->doc, opt, true, err) != 0 ||
+            experiment_expand(ex, v->doc, err) != 0)
             return -1;
-        /* The variant list itself was checked on the base (after expansion, so that what
-         * profiles merged into it counts as read too). */
-        struct ydoc_node *list = ydoc_get(ydoc_root(v->doc), "variants");
-        if (list)
-            experiment_mark_read(list);
         if (experiment_load_variant(v, err) != 0)
             return -1;
     }
@@ -136,10 +141,13 @@ static int experiment_load_doc(struct experiment *ex, const char *path,
 {
     if (profiles_path_init(&ex->profiles, path, opt->profiles_env_path, opt->profiles_builtin_dir,
                            err) != 0 ||
-        experiment_apply_sets(ex->base, opt, err) != 0)
+        experiment_apply_sets(ex->base, opt, false, err) != 0)
         return -1;
-    if (!(ex->base_expanded = ydoc_clone(ex->base)))
+    if (!(ex->base_expanded = ydoc_clone(ex->base)) || !(ex->variant_base = ydoc_clone(ex->base)))
         return error_set(err, NULL, 0, 0, NULL, "out of memory");
+    if (ydoc_get(ydoc_root(ex->variant_base), "variants") &&
+        ydoc_set(ex->variant_base, "variants=[]", "(variants)", err) != 0)
+        return -1;
     if (experiment_expand(ex, ex->base_expanded, err) != 0)
         return -1;
     /* The base scenario must be valid on its own, and its check covers the variant list's
@@ -203,6 +211,7 @@ void experiment_free(struct experiment *ex)
     }
     free(ex->variants);
     ydoc_free(ex->base_expanded);
+    ydoc_free(ex->variant_base);
     ydoc_free(ex->base);
     profiles_path_free(&ex->profiles);
     memset(ex, 0, sizeof *ex);

@@ -32,6 +32,7 @@ struct experiment {
     const char *output_dir;     /* where detailed outputs go (outputs.h); NULL: none */
     struct ydoc *base;          /* the file after --set, before profiles: variants start here */
     struct ydoc *base_expanded; /* the same with profiles merged: validated on its own */
+    struct ydoc *variant_base;  /* the base with an empty variant list: each variant's start */
     struct profiles_path profiles;
     const char *name;
     uint64_t seed;

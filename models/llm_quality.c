@@ -10,6 +10,7 @@ int llm_quality_load(struct llm_quality *q, struct ydoc_node *model_map,
     struct ydoc_node *acc = ydoc_get(model_map, "accuracy");
     if (acc) {
         q->has_accuracy = true; /* before loading, so a partial load is freed */
+        q->accuracy_node = acc;
         if (ydoc_expect(acc, YDOC_MAP, err) != 0 ||
             accuracy_load(&q->accuracy, acc, datasets, err) != 0)
             return -1;

@@ -20,6 +20,7 @@
 
 struct llm_quality {
     bool has_accuracy;
+    struct ydoc_node *accuracy_node; /* where the accuracy map was written, for messages */
     struct accuracy_model accuracy;
     struct cost_config price;
 };

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "infile.h"
 #include "simtime.h"
 
 /* --- loading: the alternating renewal process --- */
@@ -246,9 +247,10 @@ static int outage_load_file(struct outage_config *cfg, struct ydoc_node *map, st
                              : snprintf(path, sizeof path, "%s/%s", dir, file);
     if (len < 0 || (size_t)len >= sizeof path)
         return ydoc_error(file_node, err, "path is too long");
-    FILE *f = fopen(path, "r");
+    const char *why;
+    FILE *f = infile_open(path, "r", &why);
     if (!f)
-        return ydoc_error(file_node, err, "cannot read %s: %s", path, strerror(errno));
+        return ydoc_error(file_node, err, "cannot read %s: %s", path, why);
     cfg->kind = OUTAGE_FILE;
     char *line = NULL;
     size_t line_cap = 0, cap = 0, blank_line = 0, start_col = 0, end_col = 0;

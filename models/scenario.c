@@ -205,10 +205,10 @@ static int scenario_bind_population(struct scenario *sc, size_t p, const char *c
         for (size_t i = 0; same && i < ts->n_classes; i++)
             same = strcmp(ts->classes[i].name, first->classes[i].name) == 0;
         if (!same)
-            return error_set(err, NULL, 0, 0, location_name((enum location)loc),
-                             "a per-class accuracy table on the %s needs every device "
-                             "population to list the same task classes in the same order",
-                             location_name((enum location)loc));
+            return ydoc_error(tq->accuracy_node, err,
+                              "a per-class accuracy table on the %s needs every device "
+                              "population to list the same task classes in the same order",
+                              location_name((enum location)loc));
         if (p == 0 && accuracy_bind_classes(&tq->accuracy, names, n, err) != 0)
             return -1;
     }

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "infile.h"
+
 static const char *const trace_azure_columns[] = {"TIMESTAMP", "ContextTokens", "GeneratedTokens"};
 enum { TRACE_COLUMNS = 3 };
 
@@ -272,9 +274,10 @@ done:
 int trace_load_azure(struct trace *t, const char *path, struct error *err)
 {
     *t = (struct trace){0};
-    FILE *f = fopen(path, "r");
+    const char *why;
+    FILE *f = infile_open(path, "r", &why);
     if (!f)
-        return error_set(err, path, 0, 0, NULL, "cannot read the trace: %s", strerror(errno));
+        return error_set(err, path, 0, 0, NULL, "cannot read the trace: %s", why);
     char *line = NULL;
     size_t line_cap = 0, index[TRACE_COLUMNS], n_cells;
     int status = -1;

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "infile.h"
 #include "suggest.h"
 
 /* Distribution parameters must be finite; the open infinite bounds exclude infinities. */
@@ -444,9 +445,10 @@ static int dist_csv_read(const char *path, const char *column, struct ydoc_node 
                          struct ydoc_node *column_node, double **out, size_t *n_out,
                          struct error *err)
 {
-    FILE *f = fopen(path, "r");
+    const char *why;
+    FILE *f = infile_open(path, "r", &why);
     if (!f)
-        return ydoc_error(file_node, err, "cannot read %s: %s", path, strerror(errno));
+        return ydoc_error(file_node, err, "cannot read %s: %s", path, why);
     char *line = NULL, **fields = NULL;
     size_t line_cap = 0, index = 0, n = 0, cap = 0, blank_line = 0;
     double *values = NULL;

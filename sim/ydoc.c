@@ -33,6 +33,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "infile.h"
 #include "suggest.h"
 
 enum {
@@ -567,9 +568,10 @@ struct ydoc *ydoc_load_string(const char *text, const char *name, struct error *
 
 struct ydoc *ydoc_load_file(const char *path, struct error *err)
 {
-    FILE *f = fopen(path, "rb");
+    const char *why;
+    FILE *f = infile_open(path, "rb", &why);
     if (!f) {
-        error_set(err, path, 0, 0, NULL, "cannot open: %s", strerror(errno));
+        error_set(err, path, 0, 0, NULL, "cannot open: %s", why);
         return NULL;
     }
     /* Read it whole: reader errors then get a line and column (see ydoc_syntax_error). */

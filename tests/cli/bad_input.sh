@@ -100,7 +100,8 @@ printf '\x01\x02\x7f' >>"$WORK/garbage.yaml"
 expect_bad garbage "garbage.yaml" run "$WORK/garbage.yaml"
 
 expect_bad missing_file "does-not-exist.yaml.*(No such file|cannot open)" run "$WORK/does-not-exist.yaml"
-expect_bad directory "$WORK.*" run "$WORK"
+expect_bad directory "$WORK: cannot open: is a directory" run "$WORK"
+expect_bad device "/dev/zero: cannot open: is not a regular file" run /dev/zero
 
 expect_bad set_wrong_type "--set:1:[0-9]+: cloud.slots: .*'abc'" run "$BASE" --set cloud.slots=abc
 expect_bad set_unknown "--set.*cloud.slot.*did you mean 'slots'" run "$BASE" --set cloud.slot=3
