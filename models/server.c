@@ -95,6 +95,12 @@ int server_config_load(struct server_config *cfg, struct ydoc_node *map, struct 
     cfg->max_wait_s = max_wait_ms * 1e-3;
     cfg->kv_cache_tokens = llm_perf_kv_capacity_tokens(&cfg->model);
     cfg->max_batch = llm_perf_max_batch(&cfg->model);
+    if (speculation_load(&cfg->speculation, map, err) != 0)
+        return -1;
+    if (cfg->speculation.enabled && mode != SERVER_BATCH_NONE)
+        return ydoc_error(ydoc_get(map, "speculation"), err,
+                          "speculation is modelled for single-stream slots (batching: none); "
+                          "inside a batch it is not modelled yet");
     if (sched_config_load(&cfg->sched, map, 1u << mode, err) != 0)
         return -1;
     /* s3's reservation replaces kv_admission (a sweep over policies keeps the tier's map). */
@@ -284,6 +290,13 @@ static void server_slot_start(struct replica *r, struct request *req)
     if (req->srv.admissions == 0) {
         struct llm_single_stream t =
             llm_single_stream(m, req->prompt_tokens, out, llm_perf_overhead_s(m, s->rng));
+        if (s->cfg->speculation.enabled && out > 1) {
+            /* Speculative rounds replace plain steps (speculation.h), at the mean context. */
+            double steps = speculation_decode_steps(&s->cfg->speculation, out - 1.0, s->seed,
+                                                    s->replication, req->id);
+            double mid_context = req->prompt_tokens + out / 2.0;
+            t.last_token_s = t.first_token_s + steps * llm_perf_decode_step_s(m, 1, mid_context);
+        }
         token_ns = now + simtime_from_s(t.first_token_s);
         last_ns = now + simtime_from_s(t.last_token_s);
         step_ns = out > 1 ? (double)(last_ns - token_ns) / (out - 1) : 0;

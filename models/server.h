@@ -76,6 +76,7 @@
 #include "request.h"
 #include "sched.h"
 #include "sim.h"
+#include "speculation.h"
 #include "ydoc.h"
 
 enum server_batching { SERVER_BATCH_NONE, SERVER_BATCH_STATIC, SERVER_BATCH_CONTINUOUS };
@@ -97,6 +98,7 @@ struct server_config {
     int64_t kv_cache_tokens; /* per replica; -1: unlimited */
     struct llm_perf model;
     struct sched_config sched;
+    struct speculation_config speculation; /* co-located speculative decoding (slots only) */
 };
 
 /* Reads a server tier map: `model` (required, see llm_perf.h), `replicas` (default 1),

@@ -1,0 +1,120 @@
+/* Co-located speculative decoding (models/speculation.c) against Leviathan, Kalman & Matias
+ * (ICML 2023): E[tokens per round] = (1 − α^(γ+1)) / (1 − α) (their eq. 1) and the walltime
+ * improvement S = (1 − α^(γ+1)) / ((1 − α)(γc + 1)) (their theorem 3.8), first for the
+ * round sampler alone, then through the whole engine as the ratio of TPOT without and with
+ * speculation on a cloud tier (issue 4: within 1 %). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include "experiment.h"
+#include "speculation.h"
+
+static const struct speculation_config cases[] = {
+    {true, 4, 0.8, 0.05},
+    {true, 3, 0.6, 0.1},
+    {true, 7, 0.9, 0.02},
+    {true, 1, 0.5, 0.0},
+};
+
+static void formulas_match_hand_computed_values(void **state)
+{
+    /* α 0.8, γ 4: (1 − 0.32768) / 0.2 = 3.3616 tokens a round; c 0.05: S = 3.3616 / 1.2. */
+    assert_true(fabs(speculation_tokens_per_round(&cases[0]) - 3.3616) < 1e-12);
+    assert_true(fabs(speculation_speedup(&cases[0]) - 3.3616 / 1.2) < 1e-12);
+    /* γ 1, α 0.5: 1.5 tokens a round; free draft: S = 1.5. */
+    assert_true(fabs(speculation_speedup(&cases[3]) - 1.5) < 1e-12);
+}
+
+static void rounds_yield_leviathans_expected_tokens(void **state)
+{
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct speculation_config *c = &cases[i];
+        double round_steps = c->gamma * c->draft_cost + 1, rounds = 0, tokens = 0;
+        /* 20,000 requests of 1,000 tokens; a request's last round is cut short, so count
+         * tokens per round over the full rounds only: rounds = steps / round_steps. */
+        for (uint64_t id = 0; id < 20000; id++) {
+            double steps = speculation_decode_steps(c, 1000, 7, 0, id);
+            rounds += steps / round_steps;
+            tokens += 1000;
+        }
+        double per_round = tokens / rounds, want = speculation_tokens_per_round(c);
+        printf("  alpha %.2f gamma %.0f: %.4f tokens a round (Leviathan %.4f, %+.3f %%)\n",
+               c->alpha, c->gamma, per_round, want, 100 * (per_round / want - 1));
+        /* The discarded tail of each request's last round lowers the count by at most
+         * γ / 1000 a request; 1 % covers it and the sampling error (< 0.1 %). */
+        assert_true(fabs(per_round / want - 1) < 0.01);
+    }
+}
+
+static void engine_tpot_speedup_matches_the_walltime_formula(void **state)
+{
+    for (size_t i = 0; i < 3; i++) {
+        const struct speculation_config *c = &cases[i];
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "name: spec\nseed: 5\nrun: {requests: 300}\n"
+                 "devices:\n  count: 10\n  model: {prefill_tok_s: 1, decode_tok_s: 1}\n"
+                 "  workload: {arrival: {rate_rps: 0.01}, prompt_tokens: 1, "
+                 "output_tokens: 1001}\n"
+                 "  network: {cloud: {rtt_ms: 0, up_mbps: 1.0e9, down_mbps: 1.0e9}}\n"
+                 "cloud:\n  slots: 4\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 50}\n"
+                 "arbiter: cloud\nvariants:\n  - {name: plain, set: {}}\n"
+                 "  - {name: speculative, set: {cloud.speculation: {gamma: %.0f, alpha: %g, "
+                 "draft_cost: %g}}}\n",
+                 c->gamma, c->alpha, c->draft_cost);
+        struct experiment ex;
+        struct experiment_results res;
+        struct experiment_options opt = {0};
+        struct error err;
+        error_clear(&err);
+        if (experiment_load_text(&ex, text, "spec.yaml", &opt, &err) != 0 ||
+            experiment_run(&ex, &res, &err) != 0)
+            fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+        long tpot = metric_find("tpot_ms_mean");
+        double plain = experiment_value(&res, 0, 0)[tpot];
+        double spec = experiment_value(&res, 1, 0)[tpot];
+        double want = speculation_speedup(c);
+        printf("  alpha %.2f gamma %.0f c %.2f: TPOT %.3f -> %.3f ms, speed-up %.4f "
+               "(Leviathan %.4f, %+.2f %%)\n",
+               c->alpha, c->gamma, c->draft_cost, plain, spec, plain / spec, want,
+               100 * (plain / spec / want - 1));
+        assert_true(fabs(plain / spec / want - 1) < 0.01);
+        experiment_results_free(&res);
+        experiment_free(&ex);
+    }
+}
+
+static void speculation_inside_a_batch_is_refused(void **state)
+{
+    struct experiment ex;
+    struct experiment_options opt = {0};
+    struct error err;
+    const char *text =
+        "run: {requests: 1}\ndevices:\n  model: {prefill_tok_s: 1, decode_tok_s: 1}\n"
+        "  workload: {arrival: {rate_rps: 1}, prompt_tokens: 1, output_tokens: 1}\n"
+        "  network: {cloud: {rtt_ms: 0, up_mbps: 1, down_mbps: 1}}\n"
+        "cloud:\n  batching: {mode: continuous}\n"
+        "  model: {prefill_tok_s: 1, decode_tok_s: 1}\n"
+        "  speculation: {gamma: 4, alpha: 0.8}\n";
+    assert_int_equal(experiment_load_text(&ex, text, "bad.yaml", &opt, &err), -1);
+    assert_string_equal(err.path, "cloud.speculation");
+    assert_int_equal(err.line, 9);
+    experiment_free(&ex);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(formulas_match_hand_computed_values),
+        cmocka_unit_test(rounds_yield_leviathans_expected_tokens),
+        cmocka_unit_test(engine_tpot_speedup_matches_the_walltime_formula),
+        cmocka_unit_test(speculation_inside_a_batch_is_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
