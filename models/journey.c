@@ -180,12 +180,32 @@ void journey_device_done(struct run *run, struct request *req)
 
 /* --- serving --- */
 
+/* Device–cloud speculation (speculation.h): what a round costs besides the verification
+ * step — the device drafting gamma tokens, the draft going up and the result coming down
+ * (the link's mean RTT plus both messages' serialisation). */
+static void journey_speculation_round(struct run *run, struct request *req,
+                                      const struct speculation_config *spec)
+{
+    const struct population_config *pop = &run->sc->populations[req->population];
+    const struct netlink_config *link = &pop->link[req->location];
+    double draft_s =
+        spec->gamma *
+        llm_perf_decode_step_s(&pop->model, 1, req->prompt_tokens + req->output_tokens / 2.0);
+    double up_s = netlink_message_bytes(link, spec->gamma) / link->up_bytes_s;
+    double down_s =
+        netlink_message_bytes(link, speculation_tokens_per_round(spec)) / link->down_bytes_s;
+    req->spec_round_extra_s = draft_s + dist_mean(&link->rtt_ms) * 1e-3 + up_s + down_s;
+}
+
 static void journey_serve_here(struct run *run, struct request *req)
 {
     if (req->location == LOCATION_DEVICE) {
         device_submit(run, req);
         return;
     }
+    const struct speculation_config *spec = &run->sc->tier[req->location].server.speculation;
+    if (spec->enabled && spec->from_device)
+        journey_speculation_round(run, req, spec);
     if (server_submit(run->server[req->location], req) != 0)
         sim_out_of_memory(&run->sim);
 }

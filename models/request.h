@@ -83,6 +83,7 @@ struct request {
     bool answer_delivered;      /* its last token reached the user, or was lost */
     uint8_t messages_in_flight; /* token messages between tiers, simulated as events */
     uint32_t assess_tokens;     /* output tokens of that judgement */
+    double spec_round_extra_s;  /* device drafting: per-round draft and link time (journey.c) */
     bool prompt_left_device;    /* the prompt (or its context) went over a link */
     bool prompt_reached_cloud;
     int64_t rag_latency_ns; /* retrieval time drawn at arrival (needs_rag only) */

@@ -291,11 +291,15 @@ static void server_slot_start(struct replica *r, struct request *req)
         struct llm_single_stream t =
             llm_single_stream(m, req->prompt_tokens, out, llm_perf_overhead_s(m, s->rng));
         if (s->cfg->speculation.enabled && out > 1) {
-            /* Speculative rounds replace plain steps (speculation.h), at the mean context. */
-            double steps = speculation_decode_steps(&s->cfg->speculation, out - 1.0, s->seed,
-                                                    s->replication, req->id);
-            double mid_context = req->prompt_tokens + out / 2.0;
-            t.last_token_s = t.first_token_s + steps * llm_perf_decode_step_s(m, 1, mid_context);
+            /* Speculative rounds replace plain steps (speculation.h), at the mean context:
+             * each round is one verification step plus the drafting, done by a draft model
+             * here (gamma · c steps) or by the user's device over the link. */
+            const struct speculation_config *spec = &s->cfg->speculation;
+            double rounds = speculation_rounds(spec, out - 1.0, s->seed, s->replication, req->id);
+            double step_s = llm_perf_decode_step_s(m, 1, req->prompt_tokens + out / 2.0);
+            double extra_s = spec->from_device ? req->spec_round_extra_s
+                                               : spec->gamma * spec->draft_cost * step_s;
+            t.last_token_s = t.first_token_s + rounds * (extra_s + step_s);
         }
         token_ns = now + simtime_from_s(t.first_token_s);
         last_ns = now + simtime_from_s(t.last_token_s);

@@ -15,6 +15,16 @@
  * discarded). N of round k of request i is a pure function of (seed, replication, i, k), so
  * every policy sees the same acceptances (common random numbers).
  *
+ * Device–cloud speculation (`drafter: device`): the user's device drafts the gamma tokens at
+ * its own decode speed and sends them up; the tier verifies them in one step and sends the
+ * result down. A round then takes gamma · t_draft + RTT + (draft and result serialisation)
+ * + T instead of (gamma · c + 1) · T, with the link's mean RTT, so the time per output
+ * token at the user is about (gamma · t_draft + RTT + T) / E[tokens per round], against T
+ * for plain streaming from the tier: speculation pays off while
+ *     RTT < T · (E[tokens per round] − 1) − gamma · t_draft            (break-even RTT)
+ * The device's drafting time is not booked on the device's queue (it drafts between its
+ * own requests) and its energy is not charged: both are simplifications of this first model.
+ *
  * Modelled for a tier serving single-stream slots (`batching: none`); with batching the
  * verify step would join the batch (issue 4), which is not modelled yet and is an error. */
 #ifndef HAISIM_SPECULATION_H
@@ -30,7 +40,8 @@ struct speculation_config {
     bool enabled;
     double gamma;      /* draft tokens per round, integer ≥ 1 */
     double alpha;      /* acceptance rate per token, [0, 1) */
-    double draft_cost; /* c: draft step time / target step time, ≥ 0 */
+    double draft_cost; /* c: draft step time / target step time, ≥ 0 (colocated) */
+    bool from_device;  /* drafter: device — the user's device drafts over the link */
 };
 
 /* Reads the optional `speculation` map of a server tier. */
@@ -40,6 +51,10 @@ int speculation_load(struct speculation_config *cfg, struct ydoc_node *tier_map,
  * (gamma · c + 1) over the rounds it takes. */
 double speculation_decode_steps(const struct speculation_config *cfg, double tokens, uint64_t seed,
                                 uint32_t replication, uint64_t id);
+
+/* Rounds needed for `tokens` output tokens of request `id`. */
+double speculation_rounds(const struct speculation_config *cfg, double tokens, uint64_t seed,
+                          uint32_t replication, uint64_t id);
 
 /* Leviathan's expected tokens per round and walltime improvement factor. */
 double speculation_tokens_per_round(const struct speculation_config *cfg);

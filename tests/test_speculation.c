@@ -16,10 +16,10 @@
 #include "speculation.h"
 
 static const struct speculation_config cases[] = {
-    {true, 4, 0.8, 0.05},
-    {true, 3, 0.6, 0.1},
-    {true, 7, 0.9, 0.02},
-    {true, 1, 0.5, 0.0},
+    {true, 4, 0.8, 0.05, false},
+    {true, 3, 0.6, 0.1, false},
+    {true, 7, 0.9, 0.02, false},
+    {true, 1, 0.5, 0.0, false},
 };
 
 static void formulas_match_hand_computed_values(void **state)
@@ -90,6 +90,55 @@ static void engine_tpot_speedup_matches_the_walltime_formula(void **state)
     }
 }
 
+/* Device–cloud speculation: the device (decode 500 tok/s, t_d = 2 ms) drafts gamma 4 tokens,
+ * the cloud (T = 20 ms) verifies, alpha 0.8 (E = 3.3616 tokens a round). TPOT at the user is
+ * (RTT + gamma t_d + T) / E against T for plain streaming, so it pays off while
+ * RTT < T (E − 1) − gamma t_d = 39.23 ms. */
+static void device_drafting_breaks_even_at_the_closed_form_rtt(void **state)
+{
+    const double t_d = 0.002, step = 0.020, gamma = 4;
+    struct speculation_config c = {true, gamma, 0.8, 0, true};
+    double e = speculation_tokens_per_round(&c),
+           break_even_ms = 1e3 * (step * (e - 1) - gamma * t_d);
+    const double rtts_ms[] = {10, 30, 50, 80};
+    for (size_t i = 0; i < sizeof rtts_ms / sizeof rtts_ms[0]; i++) {
+        char text[2048];
+        snprintf(text, sizeof text,
+                 "name: dc\nseed: 3\nrun: {requests: 200}\n"
+                 "devices:\n  count: 10\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 500}\n"
+                 "  workload: {arrival: {rate_rps: 0.01}, prompt_tokens: 1, "
+                 "output_tokens: 1001}\n"
+                 "  network: {cloud: {rtt_ms: %g, up_mbps: 1.0e9, down_mbps: 1.0e9, "
+                 "overhead_bytes: 0, bytes_per_token: 0}}\n"
+                 "cloud:\n  slots: 4\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 50}\n"
+                 "arbiter: cloud\nvariants:\n  - {name: plain, set: {}}\n"
+                 "  - {name: speculative, set: {cloud.speculation: {gamma: 4, alpha: 0.8, "
+                 "drafter: device}}}\n",
+                 rtts_ms[i]);
+        struct experiment ex;
+        struct experiment_results res;
+        struct experiment_options opt = {0};
+        struct error err;
+        error_clear(&err);
+        if (experiment_load_text(&ex, text, "dc.yaml", &opt, &err) != 0 ||
+            experiment_run(&ex, &res, &err) != 0)
+            fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+        long tpot = metric_find("tpot_ms_mean");
+        double plain = experiment_value(&res, 0, 0)[tpot];
+        double spec = experiment_value(&res, 1, 0)[tpot];
+        double want = (rtts_ms[i] + 1e3 * (gamma * t_d + step)) / e;
+        printf("  RTT %3.0f ms: TPOT plain %.3f ms, device-drafted %.3f ms (closed form %.3f, "
+               "%+.2f %%); break-even RTT %.2f ms\n",
+               rtts_ms[i], plain, spec, want, 100 * (spec / want - 1), break_even_ms);
+        assert_true(fabs(plain - 1e3 * step) < 1e-6);
+        assert_true(fabs(spec / want - 1) < 0.01);
+        /* Faster than plain streaming exactly below the break-even RTT. */
+        assert_true((spec < plain) == (rtts_ms[i] < break_even_ms));
+        experiment_results_free(&res);
+        experiment_free(&ex);
+    }
+}
+
 static void speculation_inside_a_batch_is_refused(void **state)
 {
     struct experiment ex;
@@ -114,6 +163,7 @@ int main(void)
         cmocka_unit_test(formulas_match_hand_computed_values),
         cmocka_unit_test(rounds_yield_leviathans_expected_tokens),
         cmocka_unit_test(engine_tpot_speedup_matches_the_walltime_formula),
+        cmocka_unit_test(device_drafting_breaks_even_at_the_closed_form_rtt),
         cmocka_unit_test(speculation_inside_a_batch_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
