@@ -109,27 +109,18 @@ void metrics_record(struct metrics *m, const struct request *req)
     if (req->outcome != OUTCOME_COMPLETED && req->outcome != OUTCOME_FALLBACK)
         return;
     struct stats_stream *lat = m->latency;
-    stats_stream_add(&lat[METRIC_LATENCY_TTFT],
-                     simtime_to_ms(req->first_token_user_ns - req->arrival_ns));
+    double ttft = request_ttft_ms(req), e2e = request_e2e_ms(req), tpot = request_tpot_ms(req);
+    stats_stream_add(&lat[METRIC_LATENCY_TTFT], ttft);
     stats_stream_add(&lat[METRIC_LATENCY_TTFT_SERVER],
                      simtime_to_ms(req->first_token_tier_ns - req->tier_arrival_ns));
-    if (req->output_tokens > 1)
-        stats_stream_add(&lat[METRIC_LATENCY_TPOT],
-                         simtime_to_ms(req->last_token_user_ns - req->first_token_user_ns) /
-                             (double)(req->output_tokens - 1));
-    stats_stream_add(&lat[METRIC_LATENCY_E2E],
-                     simtime_to_ms(req->last_token_user_ns - req->arrival_ns));
+    if (!isnan(tpot)) /* a one-token answer has no TPOT */
+        stats_stream_add(&lat[METRIC_LATENCY_TPOT], tpot);
+    stats_stream_add(&lat[METRIC_LATENCY_E2E], e2e);
     stats_stream_add(&lat[METRIC_LATENCY_QUEUE],
                      simtime_to_ms(req->service_start_ns - req->tier_arrival_ns));
     m->served++;
     m->output_tokens += req->output_tokens;
-    double ttft = simtime_to_ms(req->first_token_user_ns - req->arrival_ns);
-    double e2e = simtime_to_ms(req->last_token_user_ns - req->arrival_ns);
-    double tpot = req->output_tokens > 1
-                      ? simtime_to_ms(req->last_token_user_ns - req->first_token_user_ns) /
-                            (double)(req->output_tokens - 1)
-                      : 0;
-    if (ttft <= m->slo_ttft_ms && tpot <= m->slo_tpot_ms && e2e <= m->slo_e2e_ms)
+    if (ttft <= m->slo_ttft_ms && (isnan(tpot) || tpot <= m->slo_tpot_ms) && e2e <= m->slo_e2e_ms)
         m->slo_met++;
     m->at_location[req->location]++;
 }

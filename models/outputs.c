@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "csv.h"
 #include "run.h"
 
 int outputs_config_load(struct outputs_config *cfg, struct ydoc_node *root, struct error *err)
@@ -104,26 +105,10 @@ static void outputs_time(FILE *f, int64_t ns)
         fprintf(f, ",%lld.%09lld", (long long)(ns / 1000000000), (long long)(ns % 1000000000));
 }
 
-/* Variant names may hold commas or quotes (RFC 4180 quoting). */
-static void outputs_csv_name(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void outputs_request_row(struct outputs *o, const struct request *req)
 {
     FILE *f = o->requests.f;
-    outputs_csv_name(f, o->variant);
+    csv_write_field(f, o->variant);
     fprintf(f, ",%u,%llu,%u,%u,%u,%u,%u,%d,%s,%s", o->replication + 1, (unsigned long long)req->id,
             req->population, req->device, req->task, req->prompt_tokens, req->output_tokens,
             req->is_private ? 1 : 0, outcome_name(req->outcome), location_name(req->location));
@@ -134,8 +119,7 @@ static void outputs_request_row(struct outputs *o, const struct request *req)
         outputs_time(f, times[i]);
     bool served = req->outcome == OUTCOME_COMPLETED || req->outcome == OUTCOME_FALLBACK;
     if (served)
-        fprintf(f, ",%.6f,%.6f", simtime_to_ms(req->first_token_user_ns - req->arrival_ns),
-                simtime_to_ms(req->last_token_user_ns - req->arrival_ns));
+        fprintf(f, ",%.6f,%.6f", request_ttft_ms(req), request_e2e_ms(req));
     else
         fputs(",,", f);
     fprintf(f, ",%.10g,%.10g,%.10g,%.10g,", req->bytes_up, req->bytes_down, req->energy_j,
@@ -223,7 +207,7 @@ void outputs_sample(void *ctx, const struct run *run)
         }
     }
     FILE *f = o->timeseries.f;
-    outputs_csv_name(f, o->variant);
+    csv_write_field(f, o->variant);
     fprintf(f, ",%u", o->replication + 1);
     outputs_time(f, run->sim.now_ns);
     fprintf(f, ",%zu,%llu,%llu", run->pool.in_use, (unsigned long long)busy,

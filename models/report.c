@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "stats.h"
 
 /* Mean and CI half-width of metric m of variant v across replications (NaNs skipped). */
@@ -143,22 +144,6 @@ static void report_json(FILE *f, const struct experiment *ex, const struct exper
     fputs("  ]\n}\n", f);
 }
 
-/* CSV quoting (RFC 4180) for a field that may hold commas or quotes. */
-static void report_csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static void report_csv(FILE *f, const struct experiment *ex, const struct experiment_results *res,
                        double *scratch)
 {
@@ -167,7 +152,7 @@ static void report_csv(FILE *f, const struct experiment *ex, const struct experi
         for (size_t m = 0; m < METRIC_COUNT; m++) {
             struct metric_info mi = metric_info(m);
             struct stats_ci ci = report_ci(res, v, m, scratch);
-            report_csv_field(f, ex->variants[v].name);
+            csv_write_field(f, ex->variants[v].name);
             fprintf(f, ",%s,%s,", mi.name, mi.unit);
             if (!isnan(ci.mean))
                 fprintf(f, "%.10g", ci.mean);

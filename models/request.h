@@ -8,6 +8,7 @@
 #ifndef HAISIM_REQUEST_H
 #define HAISIM_REQUEST_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -107,6 +108,27 @@ struct request {
     struct request_server_state srv;
     struct request *next; /* queue link; also the pool's free-list link */
 };
+
+/* The user-facing latencies of a served request (DESIGN §6), in ms: time to first token and
+ * end-to-end from its arrival, and time per output token after the first (NaN with a single
+ * output token, which has none). */
+static inline double request_ttft_ms(const struct request *req)
+{
+    return simtime_to_ms(req->first_token_user_ns - req->arrival_ns);
+}
+
+static inline double request_e2e_ms(const struct request *req)
+{
+    return simtime_to_ms(req->last_token_user_ns - req->arrival_ns);
+}
+
+static inline double request_tpot_ms(const struct request *req)
+{
+    if (req->output_tokens < 2)
+        return NAN;
+    return simtime_to_ms(req->last_token_user_ns - req->first_token_user_ns) /
+           (double)(req->output_tokens - 1);
+}
 
 struct request_pool {
     struct request *free_list;

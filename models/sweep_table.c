@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "metrics.h"
 
 static const char *const sweep_table_family_names[] = {
@@ -338,21 +339,6 @@ void sweep_format_double(char *buf, size_t len, double x)
     }
 }
 
-void sweep_csv_field(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 /* A number field: the shortest exact text, or %.10g for aggregates; empty for NaN. */
 static void sweep_csv_number(FILE *f, double x, bool exact)
 {
@@ -371,7 +357,7 @@ static void sweep_table_header_prefix(FILE *f, const struct sweep_table *t)
 {
     fputs("point,", f);
     for (size_t a = 0; a < t->n_axes; a++) {
-        sweep_csv_field(f, t->axes[a].key);
+        csv_write_field(f, t->axes[a].key);
         fputc(',', f);
     }
 }
@@ -381,10 +367,10 @@ static void sweep_table_row_prefix(FILE *f, const struct sweep_table *t, size_t 
 {
     fprintf(f, "%zu,", t->points[p].number);
     for (size_t a = 0; a < t->n_axes; a++) {
-        sweep_csv_field(f, sweep_table_point_value(t, p, a));
+        csv_write_field(f, sweep_table_point_value(t, p, a));
         fputc(',', f);
     }
-    sweep_csv_field(f, t->variants[v]);
+    csv_write_field(f, t->variants[v]);
     fputc(',', f);
 }
 

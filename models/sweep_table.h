@@ -121,9 +121,6 @@ void sweep_format_double(char *buf, size_t len, double x);
 
 /* --- CSV (RFC 4180) --- */
 
-/* Writes a field, quoted when it holds a comma, quote, CR or LF. */
-void sweep_csv_field(FILE *f, const char *s);
-
 /* A reader of CSV rows: fields may be quoted ("a ""b"", c") and span lines. */
 struct sweep_csv {
     FILE *f;
