@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include "csv.h"
 #include "infile.h"
 #include "simtime.h"
 
@@ -88,37 +89,6 @@ static int outage_load_renewal(struct outage_config *cfg, struct ydoc_node *map,
 
 /* --- loading: a CSV file of down intervals --- */
 
-/* Splits line in place at commas into at most max blank-trimmed fields; returns the number
- * of fields found (which may exceed max). */
-static size_t outage_csv_split(char *line, char **fields, size_t max)
-{
-    size_t count = 0;
-    for (char *p = line;;) {
-        char *end = strchr(p, ',');
-        if (end)
-            *end = '\0';
-        while (*p == ' ' || *p == '\t')
-            p++;
-        size_t len = strlen(p);
-        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
-            p[--len] = '\0';
-        if (count < max)
-            fields[count] = p;
-        count++;
-        if (!end)
-            return count;
-        p = end + 1;
-    }
-}
-
-/* Strips "\n" or "\r\n"; returns the length left. */
-static size_t outage_csv_chomp(char *line, size_t len)
-{
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-        line[--len] = '\0';
-    return len;
-}
-
 enum { OUTAGE_CSV_MAX_COLUMNS = 64 };
 
 /* Parses a finite number from a cell; -1 on anything else. */
@@ -167,7 +137,7 @@ static int outage_csv_header(char *header, const char *path, struct ydoc_node *f
                              size_t *start_col, size_t *end_col, struct error *err)
 {
     char *names[OUTAGE_CSV_MAX_COLUMNS];
-    size_t count = outage_csv_split(header, names, OUTAGE_CSV_MAX_COLUMNS);
+    size_t count = csv_split(header, names, OUTAGE_CSV_MAX_COLUMNS);
     if (count > OUTAGE_CSV_MAX_COLUMNS)
         count = OUTAGE_CSV_MAX_COLUMNS;
     bool have_start = false, have_end = false;
@@ -200,7 +170,7 @@ static int outage_csv_row(struct outage_config *cfg, size_t *cap, char *line, si
 {
     char *fields[OUTAGE_CSV_MAX_COLUMNS];
     size_t need = (start_col > end_col ? start_col : end_col) + 1;
-    size_t count = outage_csv_split(line, fields, OUTAGE_CSV_MAX_COLUMNS);
+    size_t count = csv_split(line, fields, OUTAGE_CSV_MAX_COLUMNS);
     if (count < need)
         return ydoc_error(file_node, err,
                           "%s:%zu: expected cells start_s and end_s, got %zu cell%s", path, line_no,
@@ -261,11 +231,11 @@ static int outage_load_file(struct outage_config *cfg, struct ydoc_node *map, st
         ydoc_error(file_node, err, "%s is empty: a header row start_s,end_s is required", path);
         goto done;
     }
-    outage_csv_chomp(line, (size_t)got);
+    csv_chomp(line, (size_t)got);
     if (outage_csv_header(line, path, file_node, &start_col, &end_col, err) != 0)
         goto done;
     for (size_t line_no = 2; (got = getline(&line, &line_cap, f)) >= 0; line_no++) {
-        if (outage_csv_chomp(line, (size_t)got) == 0) {
+        if (csv_chomp(line, (size_t)got) == 0) {
             if (!blank_line) /* blank lines are allowed only at the end of the file */
                 blank_line = line_no;
             continue;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "infile.h"
 
 static const char *const trace_azure_columns[] = {"TIMESTAMP", "ContextTokens", "GeneratedTokens"};
@@ -91,38 +92,6 @@ int trace_parse_timestamp(const char *text, int64_t *unix_ns)
 
 /* --- CSV --- */
 
-/* Strips the line terminator ("\n" or "\r\n") and returns the length left. */
-static size_t trace_chomp(char *line, size_t len)
-{
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-        line[--len] = '\0';
-    return len;
-}
-
-/* Splits line in place at commas into at most max fields with surrounding blanks trimmed;
- * returns the number of fields found (which may exceed max; only max are stored). */
-static size_t trace_split(char *line, char **fields, size_t max)
-{
-    size_t count = 0;
-    for (char *p = line;;) {
-        char *end = strchr(p, ',');
-        if (end)
-            *end = '\0';
-        char *field = p;
-        while (*field == ' ' || *field == '\t')
-            field++;
-        size_t len = strlen(field);
-        while (len > 0 && (field[len - 1] == ' ' || field[len - 1] == '\t'))
-            field[--len] = '\0';
-        if (count < max)
-            fields[count] = field;
-        count++;
-        if (!end)
-            return count;
-        p = end + 1;
-    }
-}
-
 /* A token count: decimal digits only, at most 2^31 - 1. */
 static bool trace_parse_tokens(const char *text, int32_t *out)
 {
@@ -146,7 +115,7 @@ static int trace_find_columns(char *header, const char *path, size_t index[TRACE
 {
     enum { MAX_CELLS = 256 };
     char *names[MAX_CELLS];
-    size_t count = trace_split(header, names, MAX_CELLS);
+    size_t count = csv_split(header, names, MAX_CELLS);
     if (count > MAX_CELLS)
         count = MAX_CELLS; /* columns past the limit cannot be found */
     *n_cells = 0;
@@ -209,7 +178,7 @@ static int trace_read_rows(struct trace *t, FILE *f, const char *path,
     int status = -1;
     ssize_t got;
     for (size_t line_no = 2; (got = getline(&line, &line_cap, f)) >= 0; line_no++) {
-        if (trace_chomp(line, (size_t)got) == 0) {
+        if (csv_chomp(line, (size_t)got) == 0) {
             if (!blank_line)
                 blank_line = line_no;
             continue;
@@ -219,7 +188,7 @@ static int trace_read_rows(struct trace *t, FILE *f, const char *path,
                       "blank line inside the data (blank lines are allowed only at the end)");
             goto done;
         }
-        size_t count = trace_split(line, cells, n_cells);
+        size_t count = csv_split(line, cells, n_cells);
         if (count < n_cells) {
             error_set(err, path, (int)line_no, 1, NULL,
                       "expected %zu cells as in the header, got %zu", n_cells, count);
@@ -288,7 +257,7 @@ int trace_load_azure(struct trace *t, const char *path, struct error *err)
                   "required");
         goto done;
     }
-    trace_chomp(line, (size_t)got);
+    csv_chomp(line, (size_t)got);
     char *header = line;
     if (strncmp(header, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte-order mark */
         header += 3;

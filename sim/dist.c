@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "infile.h"
 #include "suggest.h"
 
@@ -379,45 +380,13 @@ static const struct dist_ops dist_pareto_ops = {
  * variance, computed in two passes for accuracy. */
 static void dist_empirical_take(struct dist *d, double *values, size_t n);
 
-/* Splits line in place at commas into at most max fields with surrounding blanks trimmed;
- * returns the number of fields found (which may exceed max; only max are stored). */
-static size_t dist_csv_split(char *line, char **fields, size_t max)
-{
-    size_t count = 0;
-    for (char *p = line;;) {
-        char *end = strchr(p, ',');
-        if (end)
-            *end = '\0';
-        char *field = p;
-        while (*field == ' ' || *field == '\t')
-            field++;
-        size_t len = strlen(field);
-        while (len > 0 && (field[len - 1] == ' ' || field[len - 1] == '\t'))
-            field[--len] = '\0';
-        if (count < max)
-            fields[count] = field;
-        count++;
-        if (!end)
-            return count;
-        p = end + 1;
-    }
-}
-
-/* Strips the line terminator ("\n" or "\r\n") and returns the length left. */
-static size_t dist_csv_chomp(char *line, size_t len)
-{
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-        line[--len] = '\0';
-    return len;
-}
-
 /* Finds `column` in the header row; errors at column_node with the columns present. */
 static int dist_csv_find_column(char *header, const char *path, const char *column,
                                 struct ydoc_node *column_node, size_t *index, struct error *err)
 {
     enum { MAX_COLUMNS = 256 };
     char *names[MAX_COLUMNS];
-    size_t count = dist_csv_split(header, names, MAX_COLUMNS);
+    size_t count = csv_split(header, names, MAX_COLUMNS);
     if (count > MAX_COLUMNS)
         count = MAX_COLUMNS; /* columns past the limit cannot be chosen */
     for (size_t i = 0; i < count; i++)
@@ -459,7 +428,7 @@ static int dist_csv_read(const char *path, const char *column, struct ydoc_node 
                    path);
         goto done;
     }
-    dist_csv_chomp(line, (size_t)got);
+    csv_chomp(line, (size_t)got);
     if (dist_csv_find_column(line, path, column, column_node, &index, err) != 0)
         goto done;
     if (!(fields = malloc((index + 1) * sizeof fields[0]))) {
@@ -467,7 +436,7 @@ static int dist_csv_read(const char *path, const char *column, struct ydoc_node 
         goto done;
     }
     for (size_t line_no = 2; (got = getline(&line, &line_cap, f)) >= 0; line_no++) {
-        if (dist_csv_chomp(line, (size_t)got) == 0) {
+        if (csv_chomp(line, (size_t)got) == 0) {
             /* Blank lines are allowed only at the end of the file. */
             if (!blank_line)
                 blank_line = line_no;
@@ -477,7 +446,7 @@ static int dist_csv_read(const char *path, const char *column, struct ydoc_node 
             ydoc_error(file_node, err, "%s:%zu: blank line inside the data", path, blank_line);
             goto done;
         }
-        size_t count = dist_csv_split(line, fields, index + 1);
+        size_t count = csv_split(line, fields, index + 1);
         if (count <= index) {
             ydoc_error(file_node, err, "%s:%zu: no cell for column '%s' (the row has %zu cell%s)",
                        path, line_no, column, count, count == 1 ? "" : "s");
