@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "json.h"
 #include "run.h"
 
 int outputs_config_load(struct outputs_config *cfg, struct ydoc_node *root, struct error *err)
@@ -144,16 +145,12 @@ static void outputs_trace_span(struct outputs *o, const char *name, int process,
     FILE *f = o->trace.f;
     fprintf(f,
             "%s{\"name\": \"%s\", \"cat\": \"%s\", \"ph\": \"X\", \"pid\": %d, \"tid\": %u, "
-            "\"ts\": %.3f, \"dur\": %.3f, \"args\": {\"request\": %llu, \"variant\": \"",
+            "\"ts\": %.3f, \"dur\": %.3f, \"args\": {\"request\": %llu, \"variant\": ",
             o->trace_events++ ? ",\n" : "", name, location_name(req->location), process, thread,
             (double)from_ns / 1000.0, (double)(to_ns - from_ns) / 1000.0,
             (unsigned long long)req->id);
-    for (const char *s = o->variant; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fputc('\\', f);
-        fputc((unsigned char)*s < 0x20 ? '?' : *s, f);
-    }
-    fprintf(f, "\", \"replication\": %u, \"prompt_tokens\": %u, \"output_tokens\": %u}}",
+    json_write_string(f, o->variant);
+    fprintf(f, ", \"replication\": %u, \"prompt_tokens\": %u, \"output_tokens\": %u}}",
             o->replication + 1, req->prompt_tokens, req->output_tokens);
 }
 

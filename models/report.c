@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "json.h"
 #include "stats.h"
 
 /* Mean and CI half-width of metric m of variant v across replications (NaNs skipped). */
@@ -98,32 +99,16 @@ static void report_json_number(FILE *f, double x)
         fprintf(f, "%.10g", x);
 }
 
-/* Names come from the scenario; escape what JSON requires. */
-static void report_json_string(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            fprintf(f, "\\%c", c);
-        else if (c < 0x20)
-            fprintf(f, "\\u%04x", c);
-        else
-            fputc(c, f);
-    }
-    fputc('"', f);
-}
-
 static void report_json(FILE *f, const struct experiment *ex, const struct experiment_results *res,
                         double *scratch)
 {
     fputs("{\n  \"scenario\": ", f);
-    report_json_string(f, ex->name);
+    json_write_string(f, ex->name);
     fprintf(f, ",\n  \"seed\": %llu,\n  \"replications\": %zu,\n  \"variants\": [\n",
             (unsigned long long)ex->seed, res->n_reps);
     for (size_t v = 0; v < res->n_variants; v++) {
         fputs("    {\n      \"name\": ", f);
-        report_json_string(f, ex->variants[v].name);
+        json_write_string(f, ex->variants[v].name);
         fputs(",\n      \"metrics\": {\n", f);
         for (size_t m = 0; m < METRIC_COUNT; m++) {
             struct metric_info mi = metric_info(m);
