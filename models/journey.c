@@ -326,6 +326,7 @@ static void journey_to_orchestrator(struct run *run, struct request *req)
                  journey_at_orchestrator, journey_forward_failed);
 }
 
+/* Retrieval is done (on the device, or the edge's context has reached it). */
 static void journey_after_device_retrieval(struct sim *sim, void *payload)
 {
     struct run *run = journey_run(sim);
@@ -333,12 +334,7 @@ static void journey_after_device_retrieval(struct sim *sim, void *payload)
     journey_to_orchestrator(run, payload);
 }
 
-/* The edge's context has reached the device (or the link failed: go on without it). */
-static void journey_context_at_device(struct sim *sim, void *payload)
-{
-    journey_after_device_retrieval(sim, payload);
-}
-
+/* The edge's context could not reach the device: go on without it. */
 static void journey_context_lost(struct sim *sim, void *payload)
 {
     journey_to_orchestrator(journey_run(sim), payload);
@@ -348,7 +344,7 @@ static void journey_retrieved_at_edge(struct sim *sim, void *payload)
 {
     struct request *req = payload;
     journey_send(journey_run(sim), req, LOCATION_EDGE, LOCATION_DEVICE, req->rag_tokens,
-                 journey_context_at_device, journey_context_lost);
+                 journey_after_device_retrieval, journey_context_lost);
 }
 
 static void journey_query_at_edge(struct sim *sim, void *payload)
