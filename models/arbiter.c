@@ -14,6 +14,7 @@ const struct arbiter_ops *const arbiter_registry[] = {
     &arbiter_device,        &arbiter_edge,          &arbiter_cloud,         &arbiter_random,
     &arbiter_rules,         &arbiter_self_assessed, &arbiter_cascade,       &arbiter_budget,
     &arbiter_latency_aware, &arbiter_load_aware,    &arbiter_battery_aware, &arbiter_oracle,
+    &arbiter_speculative,
 };
 const size_t arbiter_registry_len = sizeof arbiter_registry / sizeof arbiter_registry[0];
 

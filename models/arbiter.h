@@ -45,6 +45,9 @@ struct run;
 
 /* decide's answer when the device should judge the request first. */
 #define ARBITER_ASSESS LOCATION_COUNT
+/* decide's answer for the remote tier with the device drafting (speculation.h); only from a
+ * policy with decides_speculation, whose other answers to that tier are then plain. */
+#define ARBITER_SPECULATE (LOCATION_COUNT + 1)
 
 /* Bits of arbiter_ops.uses: tiers a policy may choose. ARBITER_USES_REMOTE stands for the
  * configured `to` tier. */
@@ -77,9 +80,12 @@ struct arbiter_ops {
     const char *summary;
     unsigned uses;
     bool needs_device_accuracy; /* judges the device's answers (self-assessed, cascade) */
+    /* Chooses per request whether the remote tier's device drafting is used (otherwise every
+     * request served by a tier with `drafter: device` speculates). */
+    bool decides_speculation;
     const struct arbiter_param *params;
     size_t n_params;
-    int (*decide)(const struct arbiter_call *c); /* a location, or ARBITER_ASSESS */
+    int (*decide)(const struct arbiter_call *c); /* a location, ARBITER_ASSESS or _SPECULATE */
     enum location (*after_assessment)(const struct arbiter_call *c);
     /* Output tokens the device's judgement costs (with after_assessment). */
     double (*assess_tokens)(const struct arbiter_config *cfg);
@@ -135,5 +141,6 @@ extern const struct arbiter_ops arbiter_latency_aware;
 extern const struct arbiter_ops arbiter_load_aware;
 extern const struct arbiter_ops arbiter_battery_aware;
 extern const struct arbiter_ops arbiter_oracle;
+extern const struct arbiter_ops arbiter_speculative;
 
 #endif

@@ -19,9 +19,30 @@ static struct llm_single_stream device_throttle(struct run *run, struct device *
     return (struct llm_single_stream){t.first_token_s * stretch, actual_s};
 }
 
+/* A device job of device-drafted speculation (speculation.h): prefilling the prompt, or
+ * drafting tokens; req->spec.job_s long at full speed. */
+static void device_start_draft_job(struct run *run, struct device *dev, struct request *req)
+{
+    const struct energy_config *power = &run->sc->populations[dev->population].power;
+    double s = req->spec.job_s;
+    struct llm_single_stream t = device_throttle(run, dev, (struct llm_single_stream){s, s});
+    bool prefill = req->spec.draft_job == DRAFT_JOB_PREFILL;
+    run_device_energy(
+        run, req,
+        energy_compute_j(power, prefill ? t.last_token_s : 0, prefill ? 0 : t.last_token_s));
+    dev->serving = req;
+    int64_t end_ns = run->sim.now_ns + simtime_from_s(t.last_token_s);
+    dev->busy_ns += end_ns - run->sim.now_ns;
+    sim_at(&run->sim, end_ns, device_finish, req);
+}
+
 static void device_start(struct run *run, struct device *dev, struct request *req)
 {
     int64_t now = run->sim.now_ns;
+    if (req->spec.draft_job != DRAFT_JOB_NONE) {
+        device_start_draft_job(run, dev, req);
+        return;
+    }
     const struct population_config *pop = &run->sc->populations[dev->population];
     const struct llm_perf *m = &pop->model;
     /* A judgement for the arbiter reads the prompt and writes a few tokens. */
@@ -51,9 +72,20 @@ static void device_finish(struct sim *sim, void *payload)
     struct run *run = (struct run *)sim; /* struct run begins with its sim */
     struct request *req = payload;
     struct device *dev = &run->devices[req->device];
-    dev->serving = NULL;
-    struct request *next = request_fifo_pop(&dev->queue);
+    /* The device stays busy while the journey moves on, so that work it submits now (the
+     * request itself after an assessment, a closed-loop user's next request) queues behind
+     * what already waits. */
     journey_device_done(run, req);
+    dev->serving = NULL;
+    struct request *next = dev->jobs_head;
+    if (next) {
+        dev->jobs_head = next->spec.job_next;
+        if (!dev->jobs_head)
+            dev->jobs_tail = NULL;
+        next->spec.job_next = NULL;
+    } else {
+        next = request_fifo_pop(&dev->queue);
+    }
     if (next)
         device_start(run, dev, next);
 }
@@ -67,4 +99,19 @@ void device_submit(struct run *run, struct request *req)
         request_fifo_push(&dev->queue, req);
     else
         device_start(run, dev, req);
+}
+
+void device_submit_job(struct run *run, struct request *req)
+{
+    struct device *dev = &run->devices[req->device];
+    if (!dev->serving) {
+        device_start(run, dev, req);
+        return;
+    }
+    req->spec.job_next = NULL;
+    if (dev->jobs_tail)
+        dev->jobs_tail->spec.job_next = req;
+    else
+        dev->jobs_head = req;
+    dev->jobs_tail = req;
 }

@@ -10,4 +10,10 @@
  * token is produced, journey_device_done() is called. */
 void device_submit(struct run *run, struct request *req);
 
+/* Queues a device job of device-drafted speculation for req (req->spec.draft_job, lasting
+ * req->spec.job_s at full speed, stretched by heat, charged to its energy); journey_device_done()
+ * is called when it ends. Jobs go ahead of requests waiting for the device (not of the one it
+ * is serving): drafting is interactive work for a request already being answered. */
+void device_submit_job(struct run *run, struct request *req);
+
 #endif

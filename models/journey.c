@@ -56,13 +56,13 @@ static void journey_radio(struct run *run, struct request *req, double up_bytes,
     run_device_energy(run, req, energy_radio_j(power, up_bytes, down_bytes) + tail_j);
 }
 
-/* Sends a message carrying `tokens` tokens (0: a control message) from one tier to
- * another, now. Every attempt's bytes are counted (retransmissions included). */
-static struct netlink_result journey_transmit(struct run *run, struct request *req,
-                                              enum location from, enum location to, double tokens)
+/* Sends a message of `bytes` bytes from one tier to another, now. Every attempt's bytes are
+ * counted (retransmissions included). */
+static struct netlink_result journey_transmit_bytes(struct run *run, struct request *req,
+                                                    enum location from, enum location to,
+                                                    double bytes)
 {
     struct hop h = journey_hop(run, req, from, to);
-    double bytes = netlink_message_bytes(h.link, tokens);
     struct netlink_result res =
         netlink_send(h.link, h.state, h.dir, run->sim.now_ns, bytes, run->rng.network);
     if (res.status == NETLINK_DELIVERED) {
@@ -76,6 +76,14 @@ static struct netlink_result journey_transmit(struct run *run, struct request *r
                           h.dir == NETLINK_DOWN ? on_air : 0);
     }
     return res;
+}
+
+/* A message carrying `tokens` tokens (0: a control message). */
+static struct netlink_result journey_transmit(struct run *run, struct request *req,
+                                              enum location from, enum location to, double tokens)
+{
+    return journey_transmit_bytes(
+        run, req, from, to, netlink_message_bytes(journey_hop(run, req, from, to).link, tokens));
 }
 
 /* Marks where a prompt (or its retrieved context) has been: privacy exposure counts it. */
@@ -92,6 +100,17 @@ static void journey_send(struct run *run, struct request *req, enum location fro
                          double tokens, sim_handler on_arrival, sim_handler on_failure)
 {
     struct netlink_result res = journey_transmit(run, req, from, to, tokens);
+    sim_at(&run->sim, res.time_ns, res.status == NETLINK_DELIVERED ? on_arrival : on_failure, req);
+}
+
+/* As journey_send, for a message of `bytes` bytes that is counted as in flight until it
+ * arrives or fails. */
+static void journey_send_tracked(struct run *run, struct request *req, enum location from,
+                                 enum location to, double bytes, sim_handler on_arrival,
+                                 sim_handler on_failure)
+{
+    struct netlink_result res = journey_transmit_bytes(run, req, from, to, bytes);
+    req->messages_in_flight++;
     sim_at(&run->sim, res.time_ns, res.status == NETLINK_DELIVERED ? on_arrival : on_failure, req);
 }
 
@@ -138,6 +157,12 @@ static void journey_score(struct run *run, struct request *req)
 
 static void journey_end(struct run *run, struct request *req, enum request_outcome outcome)
 {
+    if (req->spec.draft_job != DRAFT_JOB_NONE) {
+        /* Its device is still prefilling to draft for it: it ends when that job does. */
+        req->spec.on = false;
+        req->spec.pending_outcome = (uint8_t)outcome;
+        return;
+    }
     if (outcome == OUTCOME_COMPLETED || outcome == OUTCOME_FALLBACK)
         journey_score(run, req);
     req->outcome = outcome;
@@ -153,9 +178,17 @@ static void journey_end(struct run *run, struct request *req, enum request_outco
 static void journey_at_tier(struct sim *sim, void *payload);
 static void journey_forward_failed(struct sim *sim, void *payload);
 static void journey_dispatch(struct run *run, struct request *req, enum location where);
+static void journey_try_end(struct run *run, struct request *req);
+static void journey_spec_choose(struct run *run, struct request *req);
+static void journey_spec_job_done(struct run *run, struct request *req);
+static void journey_spec_verified(struct sim *sim, struct request *req, void *ctx);
 
 void journey_device_done(struct run *run, struct request *req)
 {
+    if (req->spec.draft_job != DRAFT_JOB_NONE) {
+        journey_spec_job_done(run, req);
+        return;
+    }
     const struct arbiter_config *arbiter = &run->sc->arbiter;
     struct arbiter_call call = {arbiter, run, req};
     if (req->assessing) { /* the device has judged it: now the arbiter decides */
@@ -170,6 +203,7 @@ void journey_device_done(struct run *run, struct request *req)
          * happen; if the escalation fails, the device's answer stands). */
         req->escalated = true;
         req->location = arbiter->remote;
+        journey_spec_choose(run, req);
         journey_prompt_moved(req, req->location);
         journey_send(run, req, LOCATION_DEVICE, req->location, req->prompt_tokens, journey_at_tier,
                      journey_forward_failed);
@@ -180,32 +214,12 @@ void journey_device_done(struct run *run, struct request *req)
 
 /* --- serving --- */
 
-/* Device–cloud speculation (speculation.h): what a round costs besides the verification
- * step — the device drafting gamma tokens, the draft going up and the result coming down
- * (the link's mean RTT plus both messages' serialisation). */
-static void journey_speculation_round(struct run *run, struct request *req,
-                                      const struct speculation_config *spec)
-{
-    const struct population_config *pop = &run->sc->populations[req->population];
-    const struct netlink_config *link = &pop->link[req->location];
-    double draft_s =
-        spec->gamma *
-        llm_perf_decode_step_s(&pop->model, 1, req->prompt_tokens + req->output_tokens / 2.0);
-    double up_s = netlink_message_bytes(link, spec->gamma) / link->up_bytes_s;
-    double down_s =
-        netlink_message_bytes(link, speculation_tokens_per_round(spec)) / link->down_bytes_s;
-    req->spec_round_extra_s = draft_s + dist_mean(&link->rtt_ms) * 1e-3 + up_s + down_s;
-}
-
 static void journey_serve_here(struct run *run, struct request *req)
 {
     if (req->location == LOCATION_DEVICE) {
         device_submit(run, req);
         return;
     }
-    const struct speculation_config *spec = &run->sc->tier[req->location].server.speculation;
-    if (spec->enabled && spec->from_device)
-        journey_speculation_round(run, req, spec);
     if (server_submit(run->server[req->location], req) != 0)
         sim_out_of_memory(&run->sim);
 }
@@ -222,6 +236,12 @@ static void journey_forward_failed(struct sim *sim, void *payload)
 {
     struct run *run = journey_run(sim);
     struct request *req = payload;
+    if (req->spec.draft_job != DRAFT_JOB_NONE) {
+        /* The device was prefilling to draft: it takes the request up after that job. */
+        req->spec.on = false;
+        req->spec.forward_failed = true;
+        return;
+    }
     if (req->escalated) { /* the device's answer is already there: it stands */
         req->location = LOCATION_DEVICE;
         req->fell_back = true;
@@ -245,6 +265,7 @@ static void journey_dispatch(struct run *run, struct request *req, enum location
 {
     enum location here = run->sc->orchestrator;
     req->location = where;
+    journey_spec_choose(run, req);
     if (req->location == here) {
         journey_serve_here(run, req);
         return;
@@ -266,6 +287,10 @@ static void journey_decide(struct run *run, struct request *req)
     struct arbiter_call call = {arbiter, run, req};
     req->decided_ns = run->sim.now_ns;
     int where = arbiter->ops->decide(&call);
+    if (where == ARBITER_SPECULATE) {
+        req->spec.on = true;
+        where = arbiter->remote;
+    }
     if (where == ARBITER_ASSESS) {
         req->assessing = true;
         req->assess_tokens = (uint32_t)arbiter->ops->assess_tokens(arbiter);
@@ -396,7 +421,8 @@ static int64_t journey_send_to_user(struct run *run, struct request *req, enum l
  * message of it is still travelling (a lost last token can overtake the first). */
 static void journey_try_end(struct run *run, struct request *req)
 {
-    if (req->server_finished && req->answer_delivered && req->messages_in_flight == 0)
+    if (req->server_finished && req->answer_delivered && req->messages_in_flight == 0 &&
+        req->spec.draft_job == DRAFT_JOB_NONE)
         journey_end(run, req, req->response_failed ? OUTCOME_FAILED_NETWORK : OUTCOME_COMPLETED);
 }
 
@@ -471,6 +497,8 @@ static void journey_first_lost_to_edge(struct sim *sim, void *payload)
 static void journey_server_first_token(struct sim *sim, struct request *req, void *ctx)
 {
     struct run *run = ctx;
+    if (req->spec.on) /* its first token is the first round's result (on_verified) */
+        return;
     if (journey_via_edge(run, req))
         journey_send_token_to_edge(run, req, journey_first_at_edge, journey_first_lost_to_edge);
     else
@@ -481,7 +509,9 @@ static void journey_server_done(struct sim *sim, struct request *req, void *ctx)
 {
     struct run *run = ctx;
     req->server_finished = true;
-    if (req->output_tokens < 2) { /* the first token was the last, already on its way */
+    /* The first token was the last, already on its way; or every token went down with a
+     * speculative round. */
+    if (req->output_tokens < 2 || req->spec.on) {
         journey_try_end(run, req);
         return;
     }
@@ -513,6 +543,146 @@ struct server_callbacks journey_server_callbacks(struct run *run)
         .on_first_token = journey_server_first_token,
         .on_done = journey_server_done,
         .on_rejected = journey_server_rejected,
+        .on_verified = journey_spec_verified,
         .ctx = run,
     };
+}
+
+/* --- device-drafted speculation (speculation.h): the rounds between device and tier --- */
+
+static const struct speculation_config *journey_spec_config(const struct run *run,
+                                                            const struct request *req)
+{
+    return &run->sc->tier[req->location].server.speculation;
+}
+
+/* One decode step of the device's model at the request's context now. */
+static double journey_spec_draft_step_s(const struct run *run, const struct request *req)
+{
+    return llm_perf_decode_step_s(&run->sc->populations[req->population].model, 1,
+                                  (double)req->prompt_tokens + req->spec.tokens_at_user);
+}
+
+/* The request leaves for its serving tier: whether its device drafts for it (the arbiter's
+ * choice, or the tier's `drafter: device`) — if so the device prefills the prompt meanwhile,
+ * to draft from it (with a remote orchestrator, as if told at once). */
+static void journey_spec_choose(struct run *run, struct request *req)
+{
+    if (req->location == LOCATION_DEVICE) {
+        req->spec.on = false;
+        return;
+    }
+    const struct speculation_config *spec = journey_spec_config(run, req);
+    if (!run->sc->arbiter.ops->decides_speculation)
+        req->spec.on = spec->enabled && spec->from_device;
+    if (!req->spec.on)
+        return;
+    req->spec.draft_job = DRAFT_JOB_PREFILL;
+    req->spec.job_s =
+        llm_perf_prefill_s(&run->sc->populations[req->population].model, req->prompt_tokens);
+    device_submit_job(run, req);
+}
+
+/* The device drafts the next round: gamma fixed, or chosen from this request's measured
+ * acceptance and round time (speculation.h), and never more than the answer still needs. */
+static void journey_spec_draft(struct run *run, struct request *req)
+{
+    const struct speculation_config *spec = journey_spec_config(run, req);
+    double step_s = journey_spec_draft_step_s(run, req);
+    uint32_t gamma = (uint32_t)spec->gamma;
+    if (spec->adaptive && req->spec.rounds > 0) {
+        double alpha_hat = speculation_alpha_estimate(speculation_alpha(spec, req->task),
+                                                      req->spec.accepted, req->spec.rejections);
+        gamma = speculation_best_gamma(spec, alpha_hat, step_s,
+                                       req->spec.overhead_s / req->spec.rounds);
+    }
+    uint32_t left = req->output_tokens - req->spec.tokens_at_user;
+    if (gamma + 1 > left)
+        gamma = left > 1 ? left - 1 : 1;
+    req->spec.gamma = gamma;
+    req->spec.draft_job = DRAFT_JOB_TOKENS;
+    req->spec.job_s = gamma * step_s;
+    device_submit_job(run, req);
+}
+
+/* A round's message was lost: nothing more reaches the user; the tier lets the sequence go
+ * unless it has finished. */
+static void journey_spec_lost(struct sim *sim, void *payload)
+{
+    struct run *run = journey_run(sim);
+    struct request *req = payload;
+    req->messages_in_flight--;
+    req->response_failed = true;
+    req->answer_delivered = true;
+    if (!req->server_finished) {
+        server_speculation_abandon(run->server[req->location], req);
+        req->server_finished = true;
+    }
+    journey_try_end(run, req);
+}
+
+static void journey_spec_draft_arrived(struct sim *sim, void *payload)
+{
+    struct run *run = journey_run(sim);
+    struct request *req = payload;
+    req->messages_in_flight--;
+    server_speculation_verify(run->server[req->location], req);
+}
+
+static void journey_spec_job_done(struct run *run, struct request *req)
+{
+    enum draft_job job = req->spec.draft_job;
+    req->spec.draft_job = DRAFT_JOB_NONE;
+    if (job == DRAFT_JOB_PREFILL) {
+        if (req->spec.pending_outcome != OUTCOME_PENDING) {
+            journey_end(run, req, (enum request_outcome)req->spec.pending_outcome);
+        } else if (req->spec.forward_failed) {
+            req->spec.forward_failed = false;
+            journey_forward_failed(&run->sim, req);
+        } else if (req->response_failed) {
+            journey_try_end(run, req);
+        } else if (req->spec.draft_wanted) {
+            req->spec.draft_wanted = false;
+            journey_spec_draft(run, req);
+        }
+        return;
+    }
+    const struct speculation_config *spec = journey_spec_config(run, req);
+    const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
+    double bytes = netlink_message_bytes(link, req->spec.gamma) +
+                   speculation_draft_extra_bytes(spec, req->spec.gamma);
+    req->spec.result_ns = run->sim.now_ns; /* the draft leaves: its round trip starts */
+    journey_send_tracked(run, req, LOCATION_DEVICE, req->location, bytes,
+                         journey_spec_draft_arrived, journey_spec_lost);
+}
+
+/* A round's result reached the device (and the user): the answer is complete, or the device
+ * drafts the next round (after its prefill, if that is still running). */
+static void journey_spec_result_arrived(struct sim *sim, void *payload)
+{
+    struct run *run = journey_run(sim);
+    struct request *req = payload;
+    req->messages_in_flight--;
+    if (req->first_token_user_ns < 0)
+        req->first_token_user_ns = run->sim.now_ns;
+    else /* the round trip of a draft: beyond drafting, what adaptive gamma weighs */
+        req->spec.overhead_s += simtime_to_s(run->sim.now_ns - req->spec.result_ns);
+    req->spec.tokens_at_user += req->spec.round_tokens;
+    if (req->spec.tokens_at_user >= req->output_tokens) {
+        journey_last_delivered(run, req, run->sim.now_ns);
+        return;
+    }
+    if (req->spec.draft_job == DRAFT_JOB_PREFILL)
+        req->spec.draft_wanted = true;
+    else
+        journey_spec_draft(run, req);
+}
+
+static void journey_spec_verified(struct sim *sim, struct request *req, void *ctx)
+{
+    struct run *run = ctx;
+    const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
+    journey_send_tracked(run, req, req->location, LOCATION_DEVICE,
+                         netlink_message_bytes(link, req->spec.round_tokens),
+                         journey_spec_result_arrived, journey_spec_lost);
 }

@@ -123,6 +123,14 @@ void metrics_record(struct metrics *m, const struct request *req)
     if (ttft <= m->slo_ttft_ms && (isnan(tpot) || tpot <= m->slo_tpot_ms) && e2e <= m->slo_e2e_ms)
         m->slo_met++;
     m->at_location[req->location]++;
+    if (req->spec.on && req->outcome == OUTCOME_COMPLETED) {
+        m->spec_requests++;
+        m->spec_rounds += req->spec.rounds;
+        m->spec_accepted += req->spec.accepted;
+        m->spec_drafted += req->spec.drafted;
+        m->spec_rejections += req->spec.rejections;
+        m->spec_round_tokens += req->output_tokens - 1u; /* all but the prefill's token */
+    }
 }
 
 double metrics_quantile(struct metrics *m, enum metric_latency lat, double p)
@@ -185,4 +193,12 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_BATCH_EDGE] = ctx->batch_mean[LOCATION_EDGE];
     scalar[METRIC_BATCH_CLOUD] = ctx->batch_mean[LOCATION_CLOUD];
     scalar[METRIC_PREEMPTIONS] = ctx->preemptions;
+    double rounds = (double)m->spec_rounds;
+    scalar[METRIC_SPEC_REQUESTS] = (double)m->spec_requests;
+    /* alpha's maximum-likelihood estimate from capped geometric counts: accepted tokens per
+     * accepted-or-rejected token (a round cut by gamma tells no rejection). */
+    double judged = (double)(m->spec_accepted + m->spec_rejections);
+    scalar[METRIC_SPEC_ACCEPTANCE] = judged > 0 ? (double)m->spec_accepted / judged : NAN;
+    scalar[METRIC_SPEC_TOKENS_PER_ROUND] = rounds > 0 ? (double)m->spec_round_tokens / rounds : NAN;
+    scalar[METRIC_SPEC_GAMMA] = rounds > 0 ? (double)m->spec_drafted / rounds : NAN;
 }

@@ -71,7 +71,12 @@
     X(GOODPUT, "goodput_rps", "req/s", "requests served within the slo per second")                \
     X(BATCH_EDGE, "batch_mean_edge", "seqs", "mean sequences per edge iteration (batching)")       \
     X(BATCH_CLOUD, "batch_mean_cloud", "seqs", "mean sequences per cloud iteration (batching)")    \
-    X(PREEMPTIONS, "preemptions", "requests", "requests preempted at the edge and cloud")
+    X(PREEMPTIONS, "preemptions", "requests", "requests preempted at the edge and cloud")          \
+    X(SPEC_REQUESTS, "spec_requests", "requests", "served requests drafted by their device")       \
+    X(SPEC_ACCEPTANCE, "spec_acceptance", "fraction", "measured per-token acceptance rate alpha")  \
+    X(SPEC_TOKENS_PER_ROUND, "spec_tokens_per_round", "tokens",                                    \
+      "tokens per verification round of device drafting")                                          \
+    X(SPEC_GAMMA, "spec_gamma_mean", "tokens", "draft tokens per round of device drafting")
 
 enum metric_latency {
 #define METRIC_LATENCY_ENUM(id, name, desc) METRIC_LATENCY_##id,
@@ -125,6 +130,9 @@ struct metrics {
     uint64_t output_tokens;
     uint64_t at_location[LOCATION_COUNT];
     double bytes_up, bytes_down;
+    /* device-drafted speculation, over served requests */
+    uint64_t spec_requests, spec_rounds, spec_accepted, spec_drafted, spec_rejections;
+    uint64_t spec_round_tokens;
 };
 
 int metrics_init(struct metrics *m);

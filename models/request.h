@@ -62,6 +62,31 @@ struct request_server_state {
     struct sim_timer first_timer, done_timer; /* slots: the segment's token events */
 };
 
+/* The device job a request is queued for on its device besides being served there. */
+enum draft_job { DRAFT_JOB_NONE, DRAFT_JOB_PREFILL, DRAFT_JOB_TOKENS };
+
+/* Per-request state of device-drafted speculation (speculation.h; journey.c drives the
+ * rounds, server.c verifies). */
+struct request_speculation {
+    bool on;                 /* the device drafts and the serving tier verifies */
+    uint8_t draft_job;       /* enum draft_job: the device job queued or running for it */
+    bool draft_wanted;       /* a result arrived while the device was still prefilling */
+    bool forward_failed;     /* the way to the tier failed while the device was prefilling */
+    uint8_t pending_outcome; /* the request ended while the device was prefilling */
+    uint32_t gamma;          /* draft tokens of the round in progress */
+    uint32_t round_tokens;   /* tokens the last verification (or the prefill) produced */
+    uint32_t tokens_at_user;
+    uint32_t rounds;          /* verifications done */
+    uint32_t accepted;        /* Σ accepted draft tokens */
+    uint32_t drafted;         /* Σ draft tokens sent */
+    uint32_t rejections;      /* rounds that ended in a rejection */
+    double job_s;             /* the queued device job's length at full speed */
+    double overhead_s;        /* Σ measured round time beyond drafting (adaptive gamma) */
+    int64_t result_ns;        /* when the previous result reached the device */
+    struct request *job_next; /* the device's job queue (the request may also be queued at
+                                 its serving tier, through next) */
+};
+
 struct request {
     uint64_t id;         /* arrival order, from 0 */
     uint32_t population; /* index of the device population */
@@ -84,7 +109,6 @@ struct request {
     bool answer_delivered;      /* its last token reached the user, or was lost */
     uint8_t messages_in_flight; /* token messages between tiers, simulated as events */
     uint32_t assess_tokens;     /* output tokens of that judgement */
-    double spec_round_extra_s;  /* device drafting: per-round draft and link time (journey.c) */
     bool prompt_left_device;    /* the prompt (or its context) went over a link */
     bool prompt_reached_cloud;
     int64_t rag_latency_ns; /* retrieval time drawn at arrival (needs_rag only) */
@@ -102,9 +126,10 @@ struct request {
     int64_t end_ns;  /* when the outcome was settled */
     double bytes_up; /* on device links, both directions counted from the device */
     double bytes_down;
-    double energy_j;             /* device energy spent on this request */
-    double cost_usd;             /* server cost attributed to this request */
-    uint32_t private_tokens_out; /* tokens of a private request that left the device */
+    double energy_j;                 /* device energy spent on this request */
+    double cost_usd;                 /* server cost attributed to this request */
+    uint32_t private_tokens_out;     /* tokens of a private request that left the device */
+    struct request_speculation spec; /* device-drafted speculation (speculation.h) */
     struct request_server_state srv;
     struct request *next; /* queue link; also the pool's free-list link */
 };

@@ -31,6 +31,9 @@
 struct device {
     uint32_t population;
     struct request_fifo queue;
+    /* Speculation jobs (prefill to draft, drafting) of requests served elsewhere, linked
+     * through spec.job_next: they go ahead of the requests waiting in queue. */
+    struct request *jobs_head, *jobs_tail;
     struct request *serving;
     struct netlink_state link[LOCATION_COUNT]; /* to the edge, to the cloud */
     gsl_rng *outage_rng[LOCATION_COUNT];       /* own outage process per link, when any */

@@ -186,6 +186,37 @@ static int scenario_load_orchestrator(struct scenario *sc, struct ydoc_node *roo
     return 0;
 }
 
+/* Speculation's alpha_by_class names task classes, like a per-class accuracy table below;
+ * device drafting needs each population to reach the tier. */
+static int scenario_bind_speculation(struct scenario *sc, size_t p, const char *const *names,
+                                     size_t n, struct error *err)
+{
+    const struct task_set *ts = &sc->populations[p].workload.tasks;
+    const struct task_set *first = &sc->populations[0].workload.tasks;
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++) {
+        struct speculation_config *spec = &sc->tier[loc].server.speculation;
+        if (!sc->tier[loc].present || !spec->enabled)
+            continue;
+        if (spec->from_device && !sc->populations[p].has_link[loc])
+            return ydoc_error(spec->node, err,
+                              "device drafting needs a link from every population to the %s; "
+                              "population '%s' has none",
+                              location_name((enum location)loc), sc->populations[p].name);
+        if (!spec->alpha_by_class_node)
+            continue;
+        bool same = ts->n_classes == first->n_classes;
+        for (size_t i = 0; same && i < ts->n_classes; i++)
+            same = strcmp(ts->classes[i].name, first->classes[i].name) == 0;
+        if (!same)
+            return ydoc_error(spec->alpha_by_class_node, err,
+                              "alpha_by_class needs every device population to list the same "
+                              "task classes in the same order");
+        if (p == 0 && speculation_bind_classes(spec, names, n, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Per-class accuracy tables name task classes: bind each device model to its population's
  * classes, and each server model to the classes of every population (which must then agree
  * on their class names, so one table serves them all). */
@@ -212,7 +243,7 @@ static int scenario_bind_population(struct scenario *sc, size_t p, const char *c
         if (p == 0 && accuracy_bind_classes(&tq->accuracy, names, n, err) != 0)
             return -1;
     }
-    return 0;
+    return scenario_bind_speculation(sc, p, names, n, err);
 }
 
 static int scenario_bind_classes(struct scenario *sc, struct error *err)
@@ -271,6 +302,12 @@ int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
         device_accuracy = device_accuracy && sc->populations[i].quality.has_accuracy;
     if (arbiter_load(&sc->arbiter, root, present, device_accuracy, err) != 0)
         return -1;
+    const struct speculation_config *remote_spec = &sc->tier[sc->arbiter.remote].server.speculation;
+    if (sc->arbiter.ops->decides_speculation && !remote_spec->from_device)
+        return ydoc_error(ydoc_get(root, "arbiter"), err,
+                          "arbiter '%s' chooses device drafting per request, so the %s needs "
+                          "speculation: {drafter: device}",
+                          sc->arbiter.ops->name, location_name(sc->arbiter.remote));
     if (sc->arbiter.ops->after_assessment && sc->orchestrator != LOCATION_DEVICE)
         return ydoc_error(ydoc_get(root, "arbiter"), err,
                           "arbiter '%s' asks the device's model to judge each request, so the "

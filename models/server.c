@@ -46,6 +46,13 @@ struct replica {
     uint64_t macro_steps;        /* decode iterations simulated by the pending event */
     double macro_context;        /* context tokens when they started */
     struct sim_timer iter_timer; /* the end of the iteration(s) in progress */
+    /* device-drafted speculation (speculation.h): sequences admitted and past their prefill,
+     * away at the device or back with a draft; those back wait in the ready list (linked
+     * through srv.adm_next) for the next decode iteration, which verifies them */
+    uint64_t spec_seqs;
+    struct request *spec_ready, *spec_ready_tail, *verifying;
+    uint64_t verify_seqs;  /* sequences the decode iteration in progress verifies */
+    double verify_context; /* their context tokens */
 };
 
 struct server {
@@ -97,12 +104,20 @@ int server_config_load(struct server_config *cfg, struct ydoc_node *map, struct 
     cfg->max_batch = llm_perf_max_batch(&cfg->model);
     if (speculation_load(&cfg->speculation, map, err) != 0)
         return -1;
-    if (cfg->speculation.enabled && mode != SERVER_BATCH_NONE)
+    const struct speculation_config *spec = &cfg->speculation;
+    if (spec->enabled && !spec->from_device && mode != SERVER_BATCH_NONE)
         return ydoc_error(ydoc_get(map, "speculation"), err,
-                          "speculation is modelled for single-stream slots (batching: none); "
-                          "inside a batch it is not modelled yet");
+                          "a co-located draft model is modelled for single-stream slots "
+                          "(batching: none); in a batch, use drafter: device");
+    if (spec->enabled && mode == SERVER_BATCH_STATIC)
+        return ydoc_error(ydoc_get(map, "speculation"), err,
+                          "device drafting is modelled for slots and continuous batching, not "
+                          "static batches");
     if (sched_config_load(&cfg->sched, map, 1u << mode, err) != 0)
         return -1;
+    if (spec->enabled && mode == SERVER_BATCH_NONE && cfg->sched.ops->preemptive)
+        return ydoc_error(ydoc_get(map, "scheduler"), err,
+                          "a preemptive scheduler with speculation in slots is not modelled");
     /* s3's reservation replaces kv_admission (a sweep over policies keeps the tier's map). */
     if (cfg->sched.ops->reserves_predicted)
         cfg->kv_admission = SERVER_KV_RESERVE_PREDICTED;
@@ -113,6 +128,7 @@ void server_config_free(struct server_config *cfg)
 {
     llm_perf_free(&cfg->model);
     sched_config_free(&cfg->sched);
+    speculation_free(&cfg->speculation);
 }
 
 /* --- the event heap of a continuous batch: min by event_iter (the iteration at which a
@@ -279,6 +295,72 @@ static void server_slot_done(struct sim *sim, void *payload)
     server_done(s, req);
 }
 
+/* --- device-drafted speculation (speculation.h): the server's side of a round --- */
+
+/* Verification of req's draft is done: its accepted tokens plus one are out. Returns
+ * whether that was its last token; the journey learns of the round through on_verified. */
+static bool server_spec_round(struct server *s, struct request *req)
+{
+    const struct speculation_config *spec = &s->cfg->speculation;
+    uint32_t accepted = speculation_accepted(speculation_alpha(spec, req->task), req->spec.gamma,
+                                             s->seed, s->replication, req->id, req->spec.rounds);
+    uint32_t left = req->output_tokens - req->srv.generated;
+    uint32_t tokens = accepted + 1 < left ? accepted + 1 : left;
+    req->spec.rounds++;
+    req->spec.accepted += accepted;
+    req->spec.drafted += req->spec.gamma;
+    req->spec.rejections += accepted < req->spec.gamma;
+    req->srv.generated += tokens;
+    req->spec.round_tokens = tokens;
+    s->cb.on_verified(s->sim, req, s->cb.ctx);
+    return req->srv.generated >= req->output_tokens;
+}
+
+/* A slot's speculative request produced its first token (prefill), or a verification
+ * ended: the result goes to the device, or the slot frees when the answer is complete. */
+static void server_slot_spec_first(struct sim *sim, void *payload)
+{
+    struct request *req = payload;
+    struct server *s = server_of(req->srv.replica);
+    server_first_token(s, req);
+    req->srv.generated = 1;
+    req->spec.round_tokens = 1;
+    s->cb.on_verified(sim, req, s->cb.ctx);
+    if (req->output_tokens <= 1)
+        server_slot_done(sim, req);
+}
+
+static void server_slot_spec_verified(struct sim *sim, void *payload)
+{
+    struct request *req = payload;
+    if (server_spec_round(server_of(req->srv.replica), req))
+        server_slot_done(sim, req);
+}
+
+/* The slot holds the request from its prefill to its last verification; it is busy (for
+ * utilisation) only while it computes. */
+static void server_slot_spec_start(struct replica *r, struct request *req, double first_token_s)
+{
+    struct server *s = server_of(r);
+    int64_t now = s->sim->now_ns;
+    req->service_start_ns = now;
+    req->srv.admissions++;
+    r->busy_slots++;
+    r->running++;
+    int64_t token_ns = now + simtime_from_s(first_token_s);
+    r->busy_ns += (double)(token_ns - now);
+    sim_at(s->sim, token_ns, server_slot_spec_first, req);
+}
+
+static void server_slot_spec_verify(struct replica *r, struct request *req)
+{
+    struct server *s = server_of(r);
+    double context = (double)req->prompt_tokens + req->srv.generated;
+    int64_t step_ns = simtime_from_s(llm_perf_decode_step_s(&s->cfg->model, 1, context));
+    r->busy_ns += (double)step_ns;
+    sim_at(s->sim, s->sim->now_ns + step_ns, server_slot_spec_verified, req);
+}
+
 static void server_slot_start(struct replica *r, struct request *req)
 {
     struct server *s = server_of(r);
@@ -290,16 +372,20 @@ static void server_slot_start(struct replica *r, struct request *req)
     if (req->srv.admissions == 0) {
         struct llm_single_stream t =
             llm_single_stream(m, req->prompt_tokens, out, llm_perf_overhead_s(m, s->rng));
+        if (req->spec.on) {
+            server_slot_spec_start(r, req, t.first_token_s);
+            return;
+        }
         if (s->cfg->speculation.enabled && out > 1) {
-            /* Speculative rounds replace plain steps (speculation.h), at the mean context:
-             * each round is one verification step plus the drafting, done by a draft model
-             * here (gamma · c steps) or by the user's device over the link. */
+            /* Co-located speculative rounds replace plain steps (speculation.h), at the mean
+             * context: each round is one verification step plus gamma · c steps of the draft
+             * model. */
             const struct speculation_config *spec = &s->cfg->speculation;
-            double rounds = speculation_rounds(spec, out - 1.0, s->seed, s->replication, req->id);
+            double rounds = speculation_rounds(spec, speculation_alpha(spec, req->task), out - 1.0,
+                                               s->seed, s->replication, req->id);
             double step_s = llm_perf_decode_step_s(m, 1, req->prompt_tokens + out / 2.0);
-            double extra_s = spec->from_device ? req->spec_round_extra_s
-                                               : spec->gamma * spec->draft_cost * step_s;
-            t.last_token_s = t.first_token_s + rounds * (extra_s + step_s);
+            t.last_token_s =
+                t.first_token_s + rounds * (spec->gamma * spec->draft_cost + 1) * step_s;
         }
         token_ns = now + simtime_from_s(t.first_token_s);
         last_ns = now + simtime_from_s(t.last_token_s);
@@ -670,6 +756,8 @@ static uint32_t server_cont_generated(const struct replica *r, const struct requ
 /* KV tokens a sequence needs to be admitted now. */
 static int64_t server_cont_kv_need(const struct server *s, const struct request *req)
 {
+    if (req->spec.on) /* away between rounds, it is never preempted: it reserves */
+        return (int64_t)req->prompt_tokens + req->output_tokens;
     switch (s->cfg->kv_admission) {
     case SERVER_KV_RESERVE_OUTPUT:
         return (int64_t)req->prompt_tokens + req->output_tokens;
@@ -698,6 +786,7 @@ static bool server_cont_fits(const struct replica *r, int64_t tokens)
 
 static void server_cont_prefill_end(struct sim *sim, void *payload);
 static void server_cont_decode_end(struct sim *sim, void *payload);
+static void server_cont_spec_release(struct replica *r, struct request *req, bool done);
 
 /* Takes a running sequence out of the batch, releasing its KV; it keeps its generated
  * tokens, to be recomputed with its prompt when readmitted (vLLM's recompute preemption). */
@@ -838,7 +927,8 @@ static uint32_t server_cont_admit(struct replica *r, double *tokens)
     uint32_t n = 0;
     struct request **tail = &r->prefilling;
     *tokens = 0;
-    while (sched_queue_len(&r->waiting) > 0 && r->running < (uint64_t)s->cfg->max_batch) {
+    while (sched_queue_len(&r->waiting) > 0 &&
+           r->running + r->spec_seqs < (uint64_t)s->cfg->max_batch) {
         struct request *req = sched_queue_peek(&r->waiting);
         int64_t need = server_cont_kv_need(s, req);
         if (!server_cont_fits(r, need))
@@ -884,20 +974,29 @@ static void server_cont_iterate(struct replica *r)
     }
     if (s->cfg->kv_admission == SERVER_KV_ON_DEMAND)
         server_cont_preempt(r);
-    if (r->running == 0) {
+    if (r->running == 0 && !r->spec_ready) {
         r->iterating = false;
         return;
     }
     r->iterating = true;
     r->iter_seqs = r->running;
     r->macro_context = r->context_tokens;
+    /* Drafts that are back join this iteration, each verified as one sequence. */
+    r->verifying = r->spec_ready;
+    r->spec_ready = r->spec_ready_tail = NULL;
+    r->verify_seqs = 0;
+    r->verify_context = 0;
+    for (struct request *q = r->verifying; q; q = q->srv.adm_next) {
+        r->verify_seqs++;
+        r->verify_context += (double)q->prompt_tokens + q->srv.generated;
+    }
     /* Nothing changes the batch before its next sequence finishes or fills its reservation
      * unless a request joins (server_cont_cut) or the KV cache fills: one event simulates
      * all those iterations, each still rounded to the ns on its own, so times are those of
      * one event per iteration. A waiting request (arrived, or preempted) limits the event to
      * one iteration, after which it may be admitted or preempt. */
     uint64_t steps = 1;
-    if (sched_queue_len(&r->waiting) == 0) {
+    if (sched_queue_len(&r->waiting) == 0 && r->verify_seqs == 0) {
         steps = r->heap[0]->srv.event_iter - r->decode_iter;
         int64_t cap = s->cfg->kv_cache_tokens;
         if (s->cfg->kv_admission == SERVER_KV_ON_DEMAND && cap >= 0) {
@@ -912,9 +1011,10 @@ static void server_cont_iterate(struct replica *r)
     }
     r->macro_steps = steps;
     int64_t end_ns = s->sim->now_ns;
-    double context = r->context_tokens;
+    double context = r->context_tokens + r->verify_context;
+    double seqs = (double)(r->running + r->verify_seqs);
     for (uint64_t j = 0; j < steps; j++, context += (double)r->running)
-        end_ns += simtime_from_s(llm_perf_decode_step_s(m, (double)r->running, context));
+        end_ns += simtime_from_s(llm_perf_decode_step_s(m, seqs, context));
     sim_timer_arm(s->sim, &r->iter_timer, end_ns, server_cont_decode_end, r);
 }
 
@@ -973,6 +1073,13 @@ static void server_cont_prefill_end(struct sim *sim, void *payload)
             server_done(s, req);
             continue;
         }
+        if (req->spec.on) { /* its first token goes to the device, which drafts the next */
+            r->running--;
+            r->spec_seqs++;
+            req->spec.round_tokens = 1;
+            s->cb.on_verified(sim, req, s->cb.ctx);
+            continue;
+        }
         r->context_tokens += (double)req->prompt_tokens + req->srv.generated;
         req->srv.finish_iter = r->decode_iter + (req->output_tokens - req->srv.generated);
         server_cont_set_event(r, req);
@@ -996,9 +1103,30 @@ static void server_cont_decode_end(struct sim *sim, void *payload)
     if (s->cfg->kv_admission == SERVER_KV_ON_DEMAND)
         r->kv_used += (int64_t)(r->iter_seqs * steps); /* each sequence wrote a token a step */
     s->stats.iterations += steps;
-    s->stats.batched_seqs += r->iter_seqs * steps;
+    s->stats.batched_seqs += r->iter_seqs * steps + r->verify_seqs;
     server_cont_settle(r);
+    struct request *verified = r->verifying;
+    r->verifying = NULL;
+    r->verify_seqs = 0;
+    r->verify_context = 0;
+    for (struct request *req = verified, *next; req; req = next) {
+        next = req->srv.adm_next;
+        req->srv.adm_next = NULL;
+        if (server_spec_round(s, req))
+            server_cont_spec_release(r, req, true);
+    }
     server_cont_iterate(r);
+}
+
+/* A speculative sequence leaves the replica, done (done: its last token is out) or
+ * abandoned (its round's message was lost). */
+static void server_cont_spec_release(struct replica *r, struct request *req, bool done)
+{
+    r->spec_seqs--;
+    r->kv_used -= req->srv.kv_tokens;
+    req->srv.kv_tokens = 0;
+    if (done)
+        server_done(server_of(r), req);
 }
 
 /* --- the server --- */
@@ -1058,7 +1186,7 @@ void server_free(struct server *s)
 /* Requests a replica holds: waiting, planned (bucketed) and running. */
 static uint64_t server_load(const struct replica *r)
 {
-    return sched_queue_len(&r->waiting) + r->held + r->running;
+    return sched_queue_len(&r->waiting) + r->held + r->running + r->spec_seqs;
 }
 
 /* Join the shortest queue: fewest requests waiting or running, lowest index on ties. */
@@ -1198,8 +1326,41 @@ uint64_t server_running(const struct server *s)
 {
     uint64_t n = 0;
     for (int64_t i = 0; i < s->cfg->replicas; i++)
-        n += s->replicas[i].running;
+        n += s->replicas[i].running + s->replicas[i].spec_seqs;
     return n;
+}
+
+void server_speculation_verify(struct server *s, struct request *req)
+{
+    struct replica *r = req->srv.replica;
+    if (s->cfg->batching == SERVER_BATCH_NONE) {
+        server_slot_spec_verify(r, req);
+        return;
+    }
+    req->srv.adm_next = NULL;
+    if (r->spec_ready_tail)
+        r->spec_ready_tail->srv.adm_next = req;
+    else
+        r->spec_ready = req;
+    r->spec_ready_tail = req;
+    if (!r->iterating)
+        server_cont_iterate(r);
+    else
+        server_cont_cut(r); /* it joins at the end of the iteration in progress */
+}
+
+void server_speculation_abandon(struct server *s, struct request *req)
+{
+    struct replica *r = req->srv.replica;
+    if (s->cfg->batching == SERVER_BATCH_NONE) {
+        r->busy_slots--;
+        r->running--;
+        server_slot_dispatch(r);
+        return;
+    }
+    server_cont_spec_release(r, req, false);
+    if (!r->iterating)
+        server_cont_iterate(r); /* its KV is free: a waiting request may fit */
 }
 
 struct server_stats server_stats(const struct server *s)

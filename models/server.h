@@ -98,7 +98,7 @@ struct server_config {
     int64_t kv_cache_tokens; /* per replica; -1: unlimited */
     struct llm_perf model;
     struct sched_config sched;
-    struct speculation_config speculation; /* co-located speculative decoding (slots only) */
+    struct speculation_config speculation; /* speculative decoding (speculation.h) */
 };
 
 /* Reads a server tier map: `model` (required, see llm_perf.h), `replicas` (default 1),
@@ -112,10 +112,13 @@ void server_config_free(struct server_config *cfg);
 struct server;
 
 /* Called when req's first token (on_first_token) or last token (on_done) is produced at
- * the server, at sim->now_ns. */
+ * the server, at sim->now_ns; for device-drafted speculation also after its prefill and
+ * after every verification (on_verified, req->spec.round_tokens tokens out; before on_done
+ * for the last). */
 struct server_callbacks {
     void (*on_first_token)(struct sim *sim, struct request *req, void *ctx);
     void (*on_done)(struct sim *sim, struct request *req, void *ctx);
+    void (*on_verified)(struct sim *sim, struct request *req, void *ctx);
     void (*on_rejected)(struct sim *sim, struct request *req, void *ctx);
     void *ctx;
 };
@@ -134,6 +137,15 @@ void server_free(struct server *s);
 /* Hands req to the server at sim->now_ns (sets tier_arrival_ns). Returns -1 on
  * out-of-memory. */
 int server_submit(struct server *s, struct request *req);
+
+/* Device-drafted speculation (speculation.h): req's draft of req->spec.gamma tokens has
+ * arrived and joins the next verification (a slot's own step, or the next decode iteration
+ * of its continuous batch). */
+void server_speculation_verify(struct server *s, struct request *req);
+
+/* req's round was lost on a link: the replica lets it go (its slot or KV cache) without
+ * calling back. */
+void server_speculation_abandon(struct server *s, struct request *req);
 
 /* Busy time summed over replicas (a replica is busy while it runs any iteration or slot;
  * for none: summed over slots), and the capacity it is measured against (replicas, or

@@ -69,7 +69,10 @@ static inline void fixture_setup(struct fixture *fx, const char *yaml)
         fail_with(&err);
     assert_int_equal(sim_init(&fx->sim), 0);
     fx->rng = rng_stream_new(1, 0, "test");
-    struct server_callbacks cb = {on_first, on_done, on_rejected, &fx->seen};
+    struct server_callbacks cb = {.on_first_token = on_first,
+                                  .on_done = on_done,
+                                  .on_rejected = on_rejected,
+                                  .ctx = &fx->seen};
     fx->server = server_new(&fx->cfg, &fx->sim, cb, fx->rng);
     assert_non_null(fx->server);
     server_set_seed(fx->server, 7, 0);

@@ -559,7 +559,8 @@ static struct load *run_load(const char *yaml, struct server_stats *stats, doubl
     struct load *l = calloc(1, sizeof *l);
     assert_non_null(l);
     gsl_rng *rng = rng_stream_new(5, 0, "load"), *draws = rng_stream_new(5, 0, "draws");
-    struct server_callbacks cb = {load_first, load_done, load_rejected, l};
+    struct server_callbacks cb = {
+        .on_first_token = load_first, .on_done = load_done, .on_rejected = load_rejected, .ctx = l};
     l->server = server_new(&cfg, &sim, cb, rng);
     server_set_seed(l->server, 5, 0);
     double t = 0;

@@ -138,7 +138,8 @@ static double simulate_mean_wait_s(const char *scheduler, size_t n, uint64_t see
     st.rng = rng_stream_new(seed, 0, "mg1");
     st.reqs = calloc(st.n, sizeof st.reqs[0]);
     assert_non_null(st.reqs);
-    struct server_callbacks cb = {mg1_first, mg1_done, mg1_rejected, &st};
+    struct server_callbacks cb = {
+        .on_first_token = mg1_first, .on_done = mg1_done, .on_rejected = mg1_rejected, .ctx = &st};
     st.server = server_new(&cfg, &sim, cb, st.rng);
     server_set_seed(st.server, seed, 0);
     sim_at(&sim, 0, mg1_arrival, &st);

@@ -227,7 +227,8 @@ static void continuous_batch_of_one_is_md1(void **state)
     struct md1_state st = {.n = 200000};
     st.rng = rng_stream_new(5, 0, "md1");
     st.reqs = calloc(st.n, sizeof st.reqs[0]);
-    struct server_callbacks cb = {md1_first, md1_done, on_rejected, &st};
+    struct server_callbacks cb = {
+        .on_first_token = md1_first, .on_done = md1_done, .on_rejected = on_rejected, .ctx = &st};
     st.server = server_new(&cfg, &sim, cb, st.rng);
     sim_at(&sim, 0, md1_arrival, &st);
     assert_int_equal(sim_run(&sim, SIMTIME_NEVER), 0);

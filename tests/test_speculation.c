@@ -16,10 +16,10 @@
 #include "speculation.h"
 
 static const struct speculation_config cases[] = {
-    {true, 4, 0.8, 0.05, false},
-    {true, 3, 0.6, 0.1, false},
-    {true, 7, 0.9, 0.02, false},
-    {true, 1, 0.5, 0.0, false},
+    {.enabled = true, .gamma = 4, .alpha = 0.8, .draft_cost = 0.05},
+    {.enabled = true, .gamma = 3, .alpha = 0.6, .draft_cost = 0.1},
+    {.enabled = true, .gamma = 7, .alpha = 0.9, .draft_cost = 0.02},
+    {.enabled = true, .gamma = 1, .alpha = 0.5, .draft_cost = 0.0},
 };
 
 static void formulas_match_hand_computed_values(void **state)
@@ -35,12 +35,10 @@ static void rounds_yield_leviathans_expected_tokens(void **state)
 {
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct speculation_config *c = &cases[i];
-        double round_steps = c->gamma * c->draft_cost + 1, rounds = 0, tokens = 0;
-        /* 20,000 requests of 1,000 tokens; a request's last round is cut short, so count
-         * tokens per round over the full rounds only: rounds = steps / round_steps. */
+        double rounds = 0, tokens = 0;
+        /* 20,000 requests of 1,000 tokens (a request's last round is cut short). */
         for (uint64_t id = 0; id < 20000; id++) {
-            double steps = speculation_decode_steps(c, 1000, 7, 0, id);
-            rounds += steps / round_steps;
+            rounds += speculation_rounds(c, c->alpha, 1000, 7, 0, id);
             tokens += 1000;
         }
         double per_round = tokens / rounds, want = speculation_tokens_per_round(c);
@@ -97,7 +95,7 @@ static void engine_tpot_speedup_matches_the_walltime_formula(void **state)
 static void device_drafting_breaks_even_at_the_closed_form_rtt(void **state)
 {
     const double t_d = 0.002, step = 0.020, gamma = 4;
-    struct speculation_config c = {true, gamma, 0.8, 0, true};
+    struct speculation_config c = {.enabled = true, .gamma = gamma, .alpha = 0.8};
     double e = speculation_tokens_per_round(&c),
            break_even_ms = 1e3 * (step * (e - 1) - gamma * t_d);
     const double rtts_ms[] = {10, 30, 50, 80};
@@ -139,6 +137,104 @@ static void device_drafting_breaks_even_at_the_closed_form_rtt(void **state)
     }
 }
 
+/* Runs a scenario text; values of variant v (replication 0) in *values. */
+static struct experiment_results run_text(struct experiment *ex, const char *text)
+{
+    struct experiment_results res;
+    struct experiment_options opt = {0};
+    struct error err;
+    error_clear(&err);
+    if (experiment_load_text(ex, text, "spec.yaml", &opt, &err) != 0 ||
+        experiment_run(ex, &res, &err) != 0)
+        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+    return res;
+}
+
+static double value(const struct experiment_results *res, size_t variant, const char *name)
+{
+    long i = metric_find(name);
+    assert_true(i >= 0);
+    return experiment_value(res, variant, 0)[i];
+}
+
+/* The same device drafting with the verification inside a continuous batch: a verification
+ * that finds the replica idle starts at once, so a request alone meets the closed form. */
+static void device_drafting_in_a_continuous_batch_meets_the_closed_form_alone(void **state)
+{
+    const double t_d = 0.002, step = 0.020, gamma = 4, rtt_ms = 10;
+    double e = speculation_expected_tokens(0.8, gamma);
+    const char *text =
+        "name: dc\nseed: 3\nrun: {requests: 200}\n"
+        "devices:\n  count: 10\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 500}\n"
+        "  workload: {arrival: {rate_rps: 0.005}, prompt_tokens: 1, output_tokens: 1001}\n"
+        "  network: {cloud: {rtt_ms: 10, up_mbps: 1.0e9, down_mbps: 1.0e9, overhead_bytes: 0, "
+        "bytes_per_token: 0}}\n"
+        "cloud:\n  batching: {mode: continuous}\n"
+        "  model: {prefill: {base_ms: 0, per_token_ms: 0}, decode_step: {base_ms: 20}, "
+        "max_batch: 64}\n"
+        "  speculation: {gamma: 4, alpha: 0.8, drafter: device}\n"
+        "arbiter: cloud\n";
+    struct experiment ex;
+    struct experiment_results res = run_text(&ex, text);
+    double tpot = value(&res, 0, "tpot_ms_mean");
+    double want = (rtt_ms + 1e3 * (gamma * t_d + step)) / e;
+    printf("  continuous batch, RTT 10 ms: TPOT %.3f ms (closed form %.3f, %+.2f %%), "
+           "%.4f tokens a round (Leviathan %.4f)\n",
+           tpot, want, 100 * (tpot / want - 1), value(&res, 0, "spec_tokens_per_round"), e);
+    assert_true(fabs(tpot / want - 1) < 0.01);
+    assert_true(value(&res, 0, "spec_requests") == value(&res, 0, "requests_completed"));
+    assert_true(fabs(value(&res, 0, "spec_tokens_per_round") / e - 1) < 0.01);
+    assert_true(fabs(value(&res, 0, "spec_acceptance") - 0.8) < 0.01);
+    assert_true(fabs(value(&res, 0, "spec_gamma_mean") - gamma) < 0.01);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
+/* In a batch kept busy by plain streams, a draft that arrives mid-iteration waits for the
+ * next one: with a 20 ms step and a draft back 30 ms after its verification ended
+ * (RTT 22 ms + 4 × 2 ms drafting), it joins the iteration that starts at +40 ms, so a round
+ * takes 60 ms instead of 50 ms alone, and TPOT is 60 ms / E. The `speculative` arbiter lets
+ * the near population draft (break-even RTT 39.23 ms) and streams to the far one (RTT
+ * 200 ms), whose long answers keep the batch busy (8 in it on average: it is empty
+ * e^−8 = 0.03 % of the time). */
+static void a_draft_waits_for_the_next_iteration_of_a_busy_batch(void **state)
+{
+    const char *text =
+        "name: busy\nseed: 4\nrun: {duration_s: 300, warmup_s: 20}\n"
+        "devices:\n"
+        "  - name: far\n    count: 50\n    model: {prefill_tok_s: 1.0e9, decode_tok_s: 500}\n"
+        "    workload: {arrival: {rate_rps: 1}, prompt_tokens: 1, output_tokens: 400}\n"
+        "    network: {cloud: {rtt_ms: 200, up_mbps: 1.0e9, down_mbps: 1.0e9, "
+        "overhead_bytes: 0, bytes_per_token: 0}}\n"
+        "  - name: near\n    count: 5\n    model: {prefill_tok_s: 1.0e9, decode_tok_s: 500}\n"
+        "    workload: {arrival: {rate_rps: 0.3}, prompt_tokens: 1, output_tokens: 301}\n"
+        "    network: {cloud: {rtt_ms: 22, up_mbps: 1.0e9, down_mbps: 1.0e9, "
+        "overhead_bytes: 0, bytes_per_token: 0}}\n"
+        "cloud:\n  batching: {mode: continuous}\n"
+        "  model: {prefill: {base_ms: 0, per_token_ms: 0}, decode_step: {base_ms: 20}, "
+        "max_batch: 256}\n"
+        "  speculation: {gamma: 4, alpha: 0.8, drafter: device}\n"
+        "arbiter: speculative\n";
+    struct experiment ex;
+    struct experiment_results res = run_text(&ex, text);
+    double e = speculation_expected_tokens(0.8, 4);
+    double tokens_per_round = value(&res, 0, "spec_tokens_per_round");
+    double spec = value(&res, 0, "spec_requests"), served = value(&res, 0, "requests_completed");
+    /* TPOT over all served requests mixes far (20 ms) and near: recover the near mean. */
+    double tpot_all = value(&res, 0, "tpot_ms_mean");
+    double near_tpot = (tpot_all * served - 20.0 * (served - spec)) / spec;
+    double want = 60.0 / tokens_per_round;
+    printf("  busy batch: %.0f of %.0f requests drafted; near TPOT %.3f ms (60 ms / %.4f "
+           "tokens = %.3f, %+.2f %%; alone it would be %.3f); batch %.1f\n",
+           spec, served, near_tpot, tokens_per_round, want, 100 * (near_tpot / want - 1), 50.0 / e,
+           value(&res, 0, "batch_mean_cloud"));
+    assert_true(spec > 50 && spec < served / 3);
+    assert_true(fabs(value(&res, 0, "tpot_ms_p50") - 20.0) < 0.5); /* the far streams */
+    assert_true(fabs(near_tpot / want - 1) < 0.01);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
 static void speculation_inside_a_batch_is_refused(void **state)
 {
     struct experiment ex;
@@ -164,6 +260,8 @@ int main(void)
         cmocka_unit_test(rounds_yield_leviathans_expected_tokens),
         cmocka_unit_test(engine_tpot_speedup_matches_the_walltime_formula),
         cmocka_unit_test(device_drafting_breaks_even_at_the_closed_form_rtt),
+        cmocka_unit_test(device_drafting_in_a_continuous_batch_meets_the_closed_form_alone),
+        cmocka_unit_test(a_draft_waits_for_the_next_iteration_of_a_busy_batch),
         cmocka_unit_test(speculation_inside_a_batch_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,274 @@
+/* Device-drafted speculation (speculation.h; rounds in journey.c, verification in server.c):
+ * what the device pays for drafting, adaptive gamma against the best fixed gamma, per-class
+ * acceptance, the payload of distributions, lost rounds, the `speculative` arbiter's
+ * break-even rule, and bad input. The closed forms (break-even RTT, a busy batch) are in
+ * test_speculation.c. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "experiment.h"
+#include "speculation.h"
+
+/* A device at 500 tok/s drafting for a cloud at 50 tok/s over a link of `rtt_ms` with free
+ * bytes; `extra` is appended (variants, arbiter, …) and `spec` is the speculation map. */
+static void scenario_text(char *out, size_t len, double rtt_ms, const char *workload,
+                          const char *spec, const char *extra)
+{
+    snprintf(out, len,
+             "name: drafting\nseed: 11\nrun: {requests: 100}\n"
+             "devices:\n  count: 20\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 500}\n"
+             "  workload: {arrival: {rate_rps: 0.01}, %s}\n"
+             "  network: {cloud: {rtt_ms: %g, up_mbps: 1.0e9, down_mbps: 1.0e9, "
+             "overhead_bytes: 0, bytes_per_token: 4}}\n"
+             "cloud:\n  slots: 100\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 50}\n"
+             "  speculation: %s\n%s",
+             workload, rtt_ms, spec, extra);
+}
+
+static struct experiment_results run_text(struct experiment *ex, const char *text)
+{
+    struct experiment_results res;
+    struct experiment_options opt = {0};
+    struct error err;
+    error_clear(&err);
+    if (experiment_load_text(ex, text, "drafting.yaml", &opt, &err) != 0 ||
+        experiment_run(ex, &res, &err) != 0)
+        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+    return res;
+}
+
+static double value(const struct experiment_results *res, size_t variant, const char *name)
+{
+    long i = metric_find(name);
+    assert_true(i >= 0);
+    return experiment_value(res, variant, 0)[i];
+}
+
+/* Draft tokens per served request, from the reported means. */
+static double drafted_per_request(const struct experiment_results *res, size_t v, double out)
+{
+    return value(res, v, "spec_gamma_mean") * (out - 1) / value(res, v, "spec_tokens_per_round");
+}
+
+/* One request, prompt 100 tokens at 100 tok/s on the device: the device prefills for 1 s
+ * while the cloud answers the first token after one RTT (10 ms), so drafting starts at 1 s.
+ * Energy: 6 W × 1 s of prefill plus 3 W × each draft token's 2 ms. */
+static void drafting_is_booked_on_the_device_with_its_energy(void **state)
+{
+    const char *text =
+        "name: booked\nseed: 2\nrun: {requests: 1}\n"
+        "devices:\n  model: {prefill_tok_s: 100, decode_tok_s: 500}\n"
+        "  power: {prefill_w: 6, decode_w: 3}\n"
+        "  workload: {arrival: {rate_rps: 1}, prompt_tokens: 100, output_tokens: 201}\n"
+        "  network: {cloud: {rtt_ms: 10, up_mbps: 1.0e9, down_mbps: 1.0e9, overhead_bytes: 0, "
+        "bytes_per_token: 0}}\n"
+        "cloud:\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 50}\n"
+        "  speculation: {gamma: 4, alpha: 0.8, drafter: device}\n"
+        "arbiter: cloud\n";
+    struct experiment ex;
+    struct experiment_results res = run_text(&ex, text);
+    double drafted = drafted_per_request(&res, 0, 201);
+    double want_j = 6 * 1.0 + 3 * drafted * 0.002;
+    double rounds = 200 / value(&res, 0, "spec_tokens_per_round");
+    double e2e_ms = value(&res, 0, "e2e_ms_mean");
+    printf("  energy %.6f J (6 W x 1 s + 3 W x %.0f x 2 ms = %.6f); TTFT %.3f ms; e2e %.1f ms "
+           "= 1000 + %.0f rounds x %.2f ms\n",
+           value(&res, 0, "energy_device_j_per_req"), drafted, want_j,
+           value(&res, 0, "ttft_ms_mean"), e2e_ms, rounds, (e2e_ms - 1000) / rounds);
+    assert_true(fabs(value(&res, 0, "energy_device_j_per_req") - want_j) < 1e-9);
+    assert_true(fabs(value(&res, 0, "ttft_ms_mean") - 10.0) < 1e-3);
+    /* After the prefill each round is drafting (γ × 2 ms, fewer in the last) + RTT + T. */
+    double want_e2e_ms = 1000 + 2 * drafted + rounds * (10 + 20);
+    assert_true(fabs(e2e_ms - want_e2e_ms) < 1e-3);
+    assert_true(value(&res, 0, "util_device") > 0);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
+/* RTT 60 ms, alpha 0.9, t_d 2 ms, T 20 ms: E(γ)/(γ t_d + 80 ms) is largest at a large γ.
+ * Adaptive gamma, started at 2, should come within 3 % of the best fixed gamma's TPOT. */
+static void adaptive_gamma_comes_close_to_the_best_fixed_gamma(void **state)
+{
+    char variants[4096] = "arbiter: cloud\nvariants:\n";
+    size_t used = strlen(variants);
+    for (int g = 1; g <= 16; g++)
+        used += (size_t)snprintf(variants + used, sizeof variants - used,
+                                 "  - {name: g%d, set: {cloud.speculation.gamma: %d}}\n", g, g);
+    snprintf(variants + used, sizeof variants - used,
+             "  - {name: adaptive, set: {cloud.speculation.gamma: 2, "
+             "cloud.speculation.adaptive: true}}\n");
+    char text[8192];
+    scenario_text(text, sizeof text, 60, "prompt_tokens: 1, output_tokens: 1001",
+                  "{gamma: 4, alpha: 0.9, drafter: device, gamma_max: 16}", variants);
+    struct experiment ex;
+    struct experiment_results res = run_text(&ex, text);
+    double best = INFINITY;
+    int best_gamma = 0;
+    for (int g = 1; g <= 16; g++) {
+        double tpot = value(&res, (size_t)g - 1, "tpot_ms_mean");
+        if (tpot < best) {
+            best = tpot;
+            best_gamma = g;
+        }
+    }
+    double adaptive = value(&res, 16, "tpot_ms_mean");
+    printf("  best fixed gamma %d: TPOT %.3f ms; gamma 2: %.3f ms; adaptive (from 2): %.3f ms "
+           "(%+.2f %% of the best), mean gamma %.2f\n",
+           best_gamma, best, value(&res, 1, "tpot_ms_mean"), adaptive, 100 * (adaptive / best - 1),
+           value(&res, 16, "spec_gamma_mean"));
+    assert_true(best_gamma > 4);
+    assert_true(adaptive < 1.03 * best);
+    assert_true(adaptive < 0.9 * value(&res, 1, "tpot_ms_mean"));
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
+/* alpha_by_class overrides alpha for its class; the measured acceptance follows. */
+static void alpha_by_class_sets_each_class_acceptance(void **state)
+{
+    char text[4096];
+    scenario_text(text, sizeof text, 10,
+                  "tasks: [{name: chat, share: 1, prompt_tokens: 1, output_tokens: 1001}]",
+                  "{gamma: 4, alpha: 0.9, drafter: device}",
+                  "arbiter: cloud\nvariants:\n  - {name: default, set: {}}\n"
+                  "  - {name: by-class, set: {cloud.speculation.alpha_by_class: {chat: 0.5}}}\n");
+    struct experiment ex;
+    struct experiment_results res = run_text(&ex, text);
+    printf("  measured acceptance %.4f (alpha 0.9), %.4f (chat: 0.5)\n",
+           value(&res, 0, "spec_acceptance"), value(&res, 1, "spec_acceptance"));
+    assert_true(fabs(value(&res, 0, "spec_acceptance") - 0.9) < 0.01);
+    assert_true(fabs(value(&res, 1, "spec_acceptance") - 0.5) < 0.01);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
+/* Sending the drafter's distributions adds vocab_size × prob_bytes bytes per draft token
+ * to the uplink, and nothing else changes in what is drafted. */
+static void distributions_payload_adds_a_vocabulary_per_draft_token(void **state)
+{
+    char text[4096];
+    scenario_text(text, sizeof text, 10, "prompt_tokens: 1, output_tokens: 301",
+                  "{gamma: 4, alpha: 0.8, drafter: device}",
+                  "arbiter: cloud\nvariants:\n  - {name: ids, set: {}}\n"
+                  "  - {name: dist, set: {cloud.speculation.payload: distributions, "
+                  "cloud.speculation.vocab_size: 32000, cloud.speculation.prob_bytes: 2}}\n");
+    struct experiment ex;
+    struct experiment_results res = run_text(&ex, text);
+    double drafted = drafted_per_request(&res, 0, 301);
+    double extra = value(&res, 1, "bytes_up_per_req") - value(&res, 0, "bytes_up_per_req");
+    printf("  uplink bytes per request: ids %.0f, distributions %.0f (+%.0f = %.0f draft tokens "
+           "x 64,000)\n",
+           value(&res, 0, "bytes_up_per_req"), value(&res, 1, "bytes_up_per_req"), extra, drafted);
+    assert_true(fabs(drafted - drafted_per_request(&res, 1, 301)) < 1e-9);
+    assert_true(fabs(extra / (drafted * 64000) - 1) < 1e-9);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
+/* Outages that fail messages lose rounds: those requests fail, the tier lets their
+ * sequences go (a KV cache for 3 requests keeps serving), and every request ends once. */
+static void lost_rounds_fail_their_requests_and_free_the_tier(void **state)
+{
+    const char *text =
+        "name: lossy\nseed: 5\nrun: {requests: 400}\n"
+        "devices:\n  count: 20\n  model: {prefill_tok_s: 1.0e4, decode_tok_s: 500}\n"
+        "  workload: {arrival: {rate_rps: 2}, prompt_tokens: 10, output_tokens: 101}\n"
+        "  network:\n    cloud: {rtt_ms: 20, up_mbps: 10, down_mbps: 10, on_outage: fail,\n"
+        "            outage: {up_s: {dist: exponential, mean: 5}, down_s: 0.5}}\n"
+        "    on_failure: fail\n"
+        "cloud:\n  batching: {mode: continuous}\n"
+        "  model: {prefill_tok_s: 1.0e6, decode_tok_s: 50, kv_cache_tokens: 333}\n"
+        "  speculation: {gamma: 4, alpha: 0.8, drafter: device, adaptive: true}\n"
+        "arbiter: cloud\n";
+    struct experiment ex;
+    struct experiment_results res = run_text(&ex, text);
+    double arrived = value(&res, 0, "requests_arrived");
+    double completed = value(&res, 0, "requests_completed");
+    double failed = value(&res, 0, "requests_failed_network");
+    printf("  %.0f arrived: %.0f completed, %.0f failed on the link, %.0f rejected\n", arrived,
+           completed, failed, value(&res, 0, "requests_rejected"));
+    assert_true(arrived == 400);
+    assert_true(failed > 10 && completed > 200);
+    assert_true(completed + failed + value(&res, 0, "requests_fallback") +
+                    value(&res, 0, "requests_rejected") ==
+                arrived);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
+/* The break-even RTT of T 20 ms, t_d 2 ms, gamma 4, alpha 0.8 is 39.23 ms: the `speculative`
+ * arbiter drafts below it and streams above it. */
+static void the_speculative_arbiter_drafts_below_the_break_even_rtt(void **state)
+{
+    const double rtts[] = {39, 40};
+    for (size_t i = 0; i < 2; i++) {
+        char text[4096];
+        scenario_text(text, sizeof text, rtts[i], "prompt_tokens: 1, output_tokens: 101",
+                      "{gamma: 4, alpha: 0.8, drafter: device}", "arbiter: speculative\n");
+        struct experiment ex;
+        struct experiment_results res = run_text(&ex, text);
+        double spec = value(&res, 0, "spec_requests");
+        printf("  RTT %.0f ms: %.0f of %.0f requests drafted\n", rtts[i], spec,
+               value(&res, 0, "requests_completed"));
+        assert_true(spec == (i == 0 ? 100 : 0));
+        assert_true(value(&res, 0, "share_cloud") == 1);
+        experiment_results_free(&res);
+        experiment_free(&ex);
+    }
+}
+
+static void expect_load_error(const char *text, const char *path, const char *words)
+{
+    struct experiment ex;
+    struct experiment_options opt = {0};
+    struct error err;
+    error_clear(&err);
+    assert_int_equal(experiment_load_text(&ex, text, "bad.yaml", &opt, &err), -1);
+    printf("  %s:%d:%d: %s: %s\n", err.file, err.line, err.col, err.path, err.msg);
+    assert_string_equal(err.path, path);
+    assert_non_null(strstr(err.msg, words));
+    assert_true(err.line > 0);
+    experiment_free(&ex);
+}
+
+static void bad_drafting_input_is_located(void **state)
+{
+    char text[4096];
+    scenario_text(text, sizeof text, 10,
+                  "tasks: [{name: chat, share: 1, prompt_tokens: 1, output_tokens: 11}]",
+                  "{drafter: device, alpha_by_class: {caht: 0.5}}", "arbiter: cloud\n");
+    expect_load_error(text, "cloud.speculation.alpha_by_class.caht", "did you mean 'chat'");
+    scenario_text(text, sizeof text, 10, "prompt_tokens: 1, output_tokens: 11", "{adaptive: true}",
+                  "arbiter: cloud\n");
+    expect_load_error(text, "cloud.speculation", "drafter: device");
+    scenario_text(text, sizeof text, 10, "prompt_tokens: 1, output_tokens: 11",
+                  "{drafter: device, adaptive: true, gamma: 8, gamma_max: 4}", "arbiter: cloud\n");
+    expect_load_error(text, "cloud.speculation.gamma", "gamma_max");
+    scenario_text(text, sizeof text, 10, "prompt_tokens: 1, output_tokens: 11",
+                  "{drafter: device, payload: logits}", "arbiter: cloud\n");
+    expect_load_error(text, "cloud.speculation.payload", "distributions");
+    scenario_text(text, sizeof text, 10, "prompt_tokens: 1, output_tokens: 11",
+                  "{drafter: colocated}", "arbiter: speculative\n");
+    expect_load_error(text, "arbiter", "drafter: device");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(drafting_is_booked_on_the_device_with_its_energy),
+        cmocka_unit_test(adaptive_gamma_comes_close_to_the_best_fixed_gamma),
+        cmocka_unit_test(alpha_by_class_sets_each_class_acceptance),
+        cmocka_unit_test(distributions_payload_adds_a_vocabulary_per_draft_token),
+        cmocka_unit_test(lost_rounds_fail_their_requests_and_free_the_tier),
+        cmocka_unit_test(the_speculative_arbiter_drafts_below_the_break_even_rtt),
+        cmocka_unit_test(bad_drafting_input_is_located),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
