@@ -1110,6 +1110,47 @@ static void finite_trace_ends_the_window_at_its_last_arrival(void **state)
     assert_true(close_rel(rps, 1.5, 1e-12));
 }
 
+/* Device service intervals seen as requests end (one device: they end in service order). */
+struct device_intervals {
+    int64_t last_end_ns;
+    uint64_t served, overlaps;
+};
+
+static void device_intervals_end(void *ctx, const struct run *run, const struct request *req)
+{
+    struct device_intervals *d = ctx;
+    if (req->location != LOCATION_DEVICE || req->outcome != OUTCOME_COMPLETED)
+        return;
+    d->served++;
+    d->overlaps += req->service_start_ns < d->last_end_ns;
+    d->last_end_ns = req->last_token_tier_ns;
+}
+
+/* A request the device has judged and keeps joins the device's queue behind the requests
+ * already waiting: the device serves one request at a time. (It once started the judged
+ * request beside the one it took from its queue, so answers overlapped.) */
+static void a_judged_request_queues_behind_waiting_ones(void **state)
+{
+    static const char text[] =
+        "name: judged\nseed: 3\nrun: {requests: 3000}\n"
+        "devices:\n  count: 1\n"
+        "  model: {prefill_tok_s: 1.0e9, decode_tok_s: 100, accuracy: {skill: 0}}\n"
+        "  workload: {arrival: {rate_rps: 8}, prompt_tokens: 1, output_tokens: 11}\n"
+        "  network: {cloud: {rtt_ms: 0, up_mbps: 1.0e9, down_mbps: 1.0e9}}\n"
+        "cloud:\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 100, accuracy: {skill: 1}}\n"
+        "arbiter: {policy: self-assessed, auc: 0.8, threshold: -100, assess_tokens: 2}\n";
+    struct experiment *ex = new_experiment(state);
+    load_text(ex, text, "judged.yaml");
+    struct device_intervals d = {0};
+    struct run_observer observer = {.request_end = device_intervals_end, .ctx = &d};
+    struct one_run out;
+    run_observed(ex, 0, 0, &observer, &out);
+    printf("  %llu answers on one device at 88 %% load, %llu overlapping the previous one\n",
+           (unsigned long long)d.served, (unsigned long long)d.overlaps);
+    assert_true(d.served == 3000);
+    assert_true(d.overlaps == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1152,6 +1193,8 @@ int main(void)
                                         fixture_teardown),
         cmocka_unit_test_setup_teardown(finite_trace_ends_the_window_at_its_last_arrival,
                                         fixture_setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(a_judged_request_queues_behind_waiting_ones, fixture_setup,
+                                        fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
