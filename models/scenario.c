@@ -195,9 +195,9 @@ static int scenario_bind_speculation(struct scenario *sc, size_t p, const char *
     const struct task_set *first = &sc->populations[0].workload.tasks;
     for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++) {
         struct speculation_config *spec = &sc->tier[loc].server.speculation;
-        if (!sc->tier[loc].present || !spec->enabled)
+        if (!sc->tier[loc].present)
             continue;
-        if (spec->from_device && !sc->populations[p].has_link[loc])
+        if (spec->enabled && spec->from_device && !sc->populations[p].has_link[loc])
             return ydoc_error(spec->node, err,
                               "device drafting needs a link from every population to the %s; "
                               "population '%s' has none",

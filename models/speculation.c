@@ -8,7 +8,7 @@
 #include "rng.h"
 #include "suggest.h"
 
-static const char *const speculation_drafters[] = {"colocated", "device"};
+static const char *const speculation_drafters[] = {"colocated", "device", "none"};
 static const char *const speculation_payloads[] = {"ids", "distributions"};
 
 int speculation_load(struct speculation_config *cfg, struct ydoc_node *tier_map, struct error *err)
@@ -28,7 +28,7 @@ int speculation_load(struct speculation_config *cfg, struct ydoc_node *tier_map,
         ydoc_read_i64(map, "gamma", 1, 64, &gamma, err) != 0 ||
         ydoc_read_f64(map, "alpha", (struct range){0, 1, false, true}, &cfg->alpha, err) != 0 ||
         ydoc_read_f64(map, "draft_cost", RANGE_CLOSED(0, 10), &cfg->draft_cost, err) != 0 ||
-        ydoc_read_enum(map, "drafter", speculation_drafters, 2, &drafter, err) != 0 ||
+        ydoc_read_enum(map, "drafter", speculation_drafters, 3, &drafter, err) != 0 ||
         ydoc_read_bool(map, "adaptive", &cfg->adaptive, err) != 0 ||
         ydoc_read_i64(map, "gamma_max", 1, 64, &gamma_max, err) != 0 ||
         ydoc_read_enum(map, "payload", speculation_payloads, 2, &payload, err) != 0 ||
@@ -36,10 +36,13 @@ int speculation_load(struct speculation_config *cfg, struct ydoc_node *tier_map,
         ydoc_read_f64(map, "prob_bytes", RANGE_CLOSED(0, 16), &cfg->prob_bytes, err) != 0)
         return -1;
     cfg->from_device = drafter == 1;
+    /* drafter: none keeps the map (a variant or sweep point without speculation) but turns
+     * it off; its keys are still checked. */
+    cfg->enabled = drafter != 2;
     cfg->gamma = (double)gamma;
     cfg->gamma_max = (double)gamma_max;
     cfg->payload = (enum speculation_payload)payload;
-    if ((cfg->adaptive || payload != SPECULATION_PAYLOAD_IDS) && !cfg->from_device)
+    if ((cfg->adaptive || payload != SPECULATION_PAYLOAD_IDS) && drafter == 0)
         return ydoc_error(map, err,
                           "adaptive and payload apply to device drafting (drafter: device)");
     if (cfg->adaptive && gamma > gamma_max)
@@ -63,7 +66,7 @@ int speculation_bind_classes(struct speculation_config *cfg, const char *const *
                              struct error *err)
 {
     struct ydoc_node *map = cfg->alpha_by_class_node;
-    if (!cfg->enabled || !map || cfg->class_alpha)
+    if (!map || cfg->class_alpha)
         return 0;
     cfg->class_alpha = malloc(n * sizeof cfg->class_alpha[0]);
     if (!cfg->class_alpha)

@@ -35,6 +35,8 @@
  * E[tokens per round] against T for plain streaming, so speculation pays off while
  *     RTT < T · (E[tokens per round] − 1) − gamma · t_draft            (break-even RTT)
  *
+ * `drafter: none` turns speculation off while keeping the map (a variant without it).
+ *
  * Payload (`payload`): `ids` sends the draft's token ids (the link's bytes_per_token each);
  * `distributions` also sends the drafter's probability distribution of each draft token,
  * vocab_size × prob_bytes bytes (needed to verify sampled, not greedy, drafts losslessly).
