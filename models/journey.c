@@ -181,6 +181,7 @@ static void journey_dispatch(struct run *run, struct request *req, enum location
 static void journey_try_end(struct run *run, struct request *req);
 static void journey_spec_choose(struct run *run, struct request *req);
 static void journey_spec_job_done(struct run *run, struct request *req);
+static void journey_spec_finish(struct run *run, struct request *req);
 static void journey_spec_verified(struct sim *sim, struct request *req, void *ctx);
 
 void journey_device_done(struct run *run, struct request *req)
@@ -421,9 +422,13 @@ static int64_t journey_send_to_user(struct run *run, struct request *req, enum l
  * message of it is still travelling (a lost last token can overtake the first). */
 static void journey_try_end(struct run *run, struct request *req)
 {
-    if (req->server_finished && req->answer_delivered && req->messages_in_flight == 0 &&
-        req->spec.draft_job == DRAFT_JOB_NONE)
-        journey_end(run, req, req->response_failed ? OUTCOME_FAILED_NETWORK : OUTCOME_COMPLETED);
+    if (!req->server_finished || !req->answer_delivered || req->messages_in_flight > 0 ||
+        req->spec.draft_job != DRAFT_JOB_NONE)
+        return;
+    enum request_outcome outcome = req->response_failed ? OUTCOME_FAILED_NETWORK
+                                   : req->fell_back     ? OUTCOME_FALLBACK
+                                                        : OUTCOME_COMPLETED;
+    journey_end(run, req, outcome);
 }
 
 /* The first token reached the user at `at_ns` (or was lost: -1). */
@@ -605,20 +610,45 @@ static void journey_spec_draft(struct run *run, struct request *req)
     device_submit_job(run, req);
 }
 
-/* A round's message was lost: nothing more reaches the user; the tier lets the sequence go
- * unless it has finished. */
+/* The device decodes the rest of the answer alone, after a lost round. */
+static void journey_spec_finish(struct run *run, struct request *req)
+{
+    req->spec.draft_job = DRAFT_JOB_FINISH;
+    req->spec.job_s =
+        (req->output_tokens - req->spec.tokens_at_user) * journey_spec_draft_step_s(run, req);
+    device_submit_job(run, req);
+}
+
+/* A round's message was lost: the tier lets the sequence go unless it has finished, and the
+ * request fails or (on_failure: fallback) the device finishes it. */
 static void journey_spec_lost(struct sim *sim, void *payload)
 {
     struct run *run = journey_run(sim);
     struct request *req = payload;
     req->messages_in_flight--;
-    req->response_failed = true;
-    req->answer_delivered = true;
     if (!req->server_finished) {
         server_speculation_abandon(run->server[req->location], req);
         req->server_finished = true;
     }
-    journey_try_end(run, req);
+    if (run->sc->populations[req->population].fail_on_link_failure) {
+        req->response_failed = true;
+        req->answer_delivered = true;
+        journey_try_end(run, req);
+        return;
+    }
+    /* network.on_failure: fallback — the device has the prompt and every token so far in
+     * its own cache: it finishes the answer alone (an escalated request keeps the device's
+     * earlier answer instead). */
+    req->fell_back = true;
+    req->location = LOCATION_DEVICE;
+    if (req->escalated) {
+        req->answer_delivered = true;
+        journey_try_end(run, req);
+    } else if (req->spec.draft_job == DRAFT_JOB_PREFILL) {
+        req->spec.finish_wanted = true;
+    } else {
+        journey_spec_finish(run, req);
+    }
 }
 
 static void journey_spec_draft_arrived(struct sim *sim, void *payload)
@@ -641,10 +671,23 @@ static void journey_spec_job_done(struct run *run, struct request *req)
             journey_forward_failed(&run->sim, req);
         } else if (req->response_failed) {
             journey_try_end(run, req);
+        } else if (req->spec.finish_wanted) {
+            journey_spec_finish(run, req);
         } else if (req->spec.draft_wanted) {
             req->spec.draft_wanted = false;
             journey_spec_draft(run, req);
         }
+        return;
+    }
+    if (job == DRAFT_JOB_FINISH) {
+        /* Its tokens reached the user as the device wrote them, one decode step apart. */
+        if (req->first_token_user_ns < 0)
+            req->first_token_user_ns =
+                run->sim.now_ns -
+                simtime_from_s(req->spec.job_s *
+                               (1 - 1.0 / (req->output_tokens - req->spec.tokens_at_user)));
+        req->last_token_tier_ns = run->sim.now_ns;
+        journey_last_delivered(run, req, run->sim.now_ns);
         return;
     }
     const struct speculation_config *spec = journey_spec_config(run, req);

@@ -63,7 +63,8 @@ struct request_server_state {
 };
 
 /* The device job a request is queued for on its device besides being served there. */
-enum draft_job { DRAFT_JOB_NONE, DRAFT_JOB_PREFILL, DRAFT_JOB_TOKENS };
+/* FINISH: after a lost round, the device writes the rest of the answer alone. */
+enum draft_job { DRAFT_JOB_NONE, DRAFT_JOB_PREFILL, DRAFT_JOB_TOKENS, DRAFT_JOB_FINISH };
 
 /* Per-request state of device-drafted speculation (speculation.h; journey.c drives the
  * rounds, server.c verifies). */
@@ -71,6 +72,7 @@ struct request_speculation {
     bool on;                 /* the device drafts and the serving tier verifies */
     uint8_t draft_job;       /* enum draft_job: the device job queued or running for it */
     bool draft_wanted;       /* a result arrived while the device was still prefilling */
+    bool finish_wanted;      /* a round was lost while the device was still prefilling */
     bool forward_failed;     /* the way to the tier failed while the device was prefilling */
     uint8_t pending_outcome; /* the request ended while the device was prefilling */
     uint32_t gamma;          /* draft tokens of the round in progress */

@@ -172,8 +172,9 @@ static void distributions_payload_adds_a_vocabulary_per_draft_token(void **state
     experiment_free(&ex);
 }
 
-/* Outages that fail messages lose rounds: those requests fail, the tier lets their
- * sequences go (a KV cache for 3 requests keeps serving), and every request ends once. */
+/* Outages that fail messages lose rounds: those requests fail (on_failure: fail) or their
+ * devices finish them alone (fallback); the tier lets their sequences go (a KV cache for 3
+ * requests keeps serving), and every request ends once. */
 static void lost_rounds_fail_their_requests_and_free_the_tier(void **state)
 {
     const char *text =
@@ -186,9 +187,17 @@ static void lost_rounds_fail_their_requests_and_free_the_tier(void **state)
         "cloud:\n  batching: {mode: continuous}\n"
         "  model: {prefill_tok_s: 1.0e6, decode_tok_s: 50, kv_cache_tokens: 333}\n"
         "  speculation: {gamma: 4, alpha: 0.8, drafter: device, adaptive: true}\n"
-        "arbiter: cloud\n";
+        "arbiter: cloud\n"
+        "variants:\n  - {name: fail, set: {}}\n"
+        "  - {name: fallback, set: {devices.network.on_failure: fallback}}\n";
     struct experiment ex;
     struct experiment_results res = run_text(&ex, text);
+    double fallback = value(&res, 1, "requests_fallback");
+    printf("  fallback: %.0f completed, %.0f finished by their device, %.0f failed\n",
+           value(&res, 1, "requests_completed"), fallback,
+           value(&res, 1, "requests_failed_network"));
+    assert_true(fallback > 10 && value(&res, 1, "requests_failed_network") == 0);
+    assert_true(value(&res, 1, "requests_completed") + fallback == 400);
     double arrived = value(&res, 0, "requests_arrived");
     double completed = value(&res, 0, "requests_completed");
     double failed = value(&res, 0, "requests_failed_network");
