@@ -45,11 +45,15 @@ static void device_start(struct run *run, struct device *dev, struct request *re
     }
     const struct population_config *pop = &run->sc->populations[dev->population];
     const struct llm_perf *m = &pop->model;
-    /* A judgement for the arbiter reads the prompt and writes a few tokens. */
-    uint32_t output_tokens = req->assessing ? req->assess_tokens : req->output_tokens;
+    /* A judgement for the arbiter reads the prompt and writes a few tokens; the rest of a
+     * guided answer (guidance.h) reads the prompt and the k guidance tokens and writes the
+     * other O − k (k = 0 for every other request). */
+    uint32_t prompt_tokens = req->prompt_tokens + req->guidance_tokens;
+    uint32_t output_tokens =
+        req->assessing ? req->assess_tokens : req->output_tokens - req->guidance_tokens;
     struct llm_single_stream t =
         device_throttle(run, dev,
-                        llm_single_stream(m, req->prompt_tokens, output_tokens,
+                        llm_single_stream(m, prompt_tokens, output_tokens,
                                           llm_perf_overhead_s(m, run->rng.device)));
     /* Energy: the prefill phase (with the overhead) at prefill power, decoding at decode
      * power (energy.h). */
@@ -59,9 +63,12 @@ static void device_start(struct run *run, struct device *dev, struct request *re
     int64_t end_ns = now + simtime_from_s(t.last_token_s);
     dev->busy_ns += end_ns - now;
     if (!req->assessing) {
-        req->service_start_ns = now;
-        /* On the device the model's tokens are already at the user. */
-        req->first_token_tier_ns = req->first_token_user_ns = now + simtime_from_s(t.first_token_s);
+        if (!req->guidance_tokens) { /* a guided answer began at its tier */
+            req->service_start_ns = now;
+            /* On the device the model's tokens are already at the user. */
+            req->first_token_tier_ns = req->first_token_user_ns =
+                now + simtime_from_s(t.first_token_s);
+        }
         req->last_token_tier_ns = req->last_token_user_ns = end_ns;
     }
     sim_at(&run->sim, end_ns, device_finish, req);
@@ -93,7 +100,7 @@ static void device_finish(struct sim *sim, void *payload)
 void device_submit(struct run *run, struct request *req)
 {
     struct device *dev = &run->devices[req->device];
-    if (!req->assessing)
+    if (!req->assessing && !req->guidance_tokens) /* a guided request arrived at its tier */
         req->tier_arrival_ns = run->sim.now_ns;
     if (dev->serving)
         request_fifo_push(&dev->queue, req);

@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "device.h"
+#include "guidance.h"
 #include "rng.h"
 
 /* Purpose tag of the hash that picks a request's replayed question ("row"). */
@@ -125,11 +126,9 @@ static const struct llm_quality *journey_quality(const struct run *run, const st
                                   : &run->sc->tier[loc].quality;
 }
 
-bool journey_correct_on(const struct run *run, const struct request *req, enum location loc)
+double journey_p_correct(const struct run *run, const struct request *req, enum location loc)
 {
     const struct llm_quality *q = journey_quality(run, req, loc);
-    if (!q->has_accuracy)
-        return false;
     uint32_t rows = accuracy_row_count(run->sc->datasets);
     struct accuracy_query query = {.difficulty = req->difficulty, .class_index = req->task};
     if (rows > 0) {
@@ -139,14 +138,23 @@ bool journey_correct_on(const struct run *run, const struct request *req, enum l
         if (query.row >= rows)
             query.row = rows - 1;
     }
-    return accuracy_is_correct(&q->accuracy, &query,
-                               accuracy_draw_u(run->seed, run->replication, req->id));
+    return accuracy_p_correct(&q->accuracy, &query);
+}
+
+bool journey_correct_on(const struct run *run, const struct request *req, enum location loc)
+{
+    return journey_quality(run, req, loc)->has_accuracy &&
+           accuracy_draw_u(run->seed, run->replication, req->id) < journey_p_correct(run, req, loc);
 }
 
 /* Scores a served request on the model that served it: correctness (accuracy.h, with the
  * request's own uniform, the same under every policy) and the per-token price. */
 static void journey_score(struct run *run, struct request *req)
 {
+    if (guidance_is_guided(req)) {
+        guidance_score(run, req);
+        return;
+    }
     const struct llm_quality *q = journey_quality(run, req, req->location);
     req->cost_usd += cost_request_usd(&q->price, req->prompt_tokens, req->output_tokens);
     if (!q->has_accuracy)
@@ -155,7 +163,7 @@ static void journey_score(struct run *run, struct request *req)
     req->correct = journey_correct_on(run, req, req->location);
 }
 
-static void journey_end(struct run *run, struct request *req, enum request_outcome outcome)
+void journey_end(struct run *run, struct request *req, enum request_outcome outcome)
 {
     if (req->spec.draft_job != DRAFT_JOB_NONE) {
         /* Its device is still prefilling to draft for it: it ends when that job does. */
@@ -163,6 +171,7 @@ static void journey_end(struct run *run, struct request *req, enum request_outco
         req->spec.pending_outcome = (uint8_t)outcome;
         return;
     }
+    guidance_restore(req); /* a guided request that ends at its tier */
     if (outcome == OUTCOME_COMPLETED || outcome == OUTCOME_FALLBACK)
         journey_score(run, req);
     req->outcome = outcome;
@@ -198,7 +207,8 @@ void journey_device_done(struct run *run, struct request *req)
         journey_dispatch(run, req, arbiter->ops->after_assessment(&call));
         return;
     }
-    if (!req->fell_back && arbiter->ops->escalate && arbiter->ops->escalate(&call)) {
+    if (!req->fell_back && !guidance_is_guided(req) && arbiter->ops->escalate &&
+        arbiter->ops->escalate(&call)) {
         /* The device's answer is not trusted: the remote tier answers again, and its
          * answer is the one the user gets (its timestamps replace the device's as they
          * happen; if the escalation fails, the device's answer stands). */
@@ -221,6 +231,7 @@ static void journey_serve_here(struct run *run, struct request *req)
         device_submit(run, req);
         return;
     }
+    guidance_prepare(run, req);
     if (server_submit(run->server[req->location], req) != 0)
         sim_out_of_memory(&run->sim);
 }
@@ -407,7 +418,7 @@ static bool journey_via_edge(const struct run *run, const struct request *req)
 /* Sends a token message over the last hop, to the user, now: nothing else happens on its
  * arrival, so its time is computed, not simulated (two events fewer per request). Returns
  * the arrival time, or -1 when the link gave up (the request is then marked failed). */
-static int64_t journey_send_to_user(struct run *run, struct request *req, enum location from)
+int64_t journey_send_to_user(struct run *run, struct request *req, enum location from)
 {
     struct netlink_result res = journey_transmit(run, req, from, LOCATION_DEVICE, 1);
     if (res.status == NETLINK_DELIVERED)
@@ -504,15 +515,32 @@ static void journey_server_first_token(struct sim *sim, struct request *req, voi
     struct run *run = ctx;
     if (req->spec.on) /* its first token is the first round's result (on_verified) */
         return;
+    if (guidance_is_guided(req)) {
+        guidance_first_token(run, req);
+        return;
+    }
     if (journey_via_edge(run, req))
         journey_send_token_to_edge(run, req, journey_first_at_edge, journey_first_lost_to_edge);
     else
         journey_first_delivered(run, req, journey_send_to_user(run, req, req->location));
 }
 
+void journey_count_tokens_down(struct run *run, struct request *req, enum location from,
+                               double messages)
+{
+    const struct population_config *pop = &run->sc->populations[req->population];
+    double bytes = messages * netlink_message_bytes(&pop->link[from], 1);
+    req->bytes_down += bytes;
+    journey_radio(run, req, 0, bytes);
+}
+
 static void journey_server_done(struct sim *sim, struct request *req, void *ctx)
 {
     struct run *run = ctx;
+    if (guidance_is_guided(req)) {
+        guidance_tier_done(run, req);
+        return;
+    }
     req->server_finished = true;
     /* The first token was the last, already on its way; or every token went down with a
      * speculative round. */
@@ -523,12 +551,8 @@ static void journey_server_done(struct sim *sim, struct request *req, void *ctx)
     /* Tokens 2 .. O-1 stream down one message each; their bytes are counted here (on every
      * hop of the way back), and only the last message is timed. */
     double middle = req->output_tokens - 2.0;
-    const struct population_config *pop = &run->sc->populations[req->population];
     bool via_edge = journey_via_edge(run, req);
-    double to_user_bytes =
-        middle * netlink_message_bytes(&pop->link[via_edge ? LOCATION_EDGE : req->location], 1);
-    req->bytes_down += to_user_bytes;
-    journey_radio(run, req, 0, to_user_bytes);
+    journey_count_tokens_down(run, req, via_edge ? LOCATION_EDGE : req->location, middle);
     if (via_edge) {
         req->bytes_down += middle * netlink_message_bytes(&run->sc->edge_cloud, 1);
         journey_send_token_to_edge(run, req, journey_last_at_edge, journey_last_lost_to_edge);

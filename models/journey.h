@@ -33,6 +33,21 @@ void journey_device_done(struct run *run, struct request *req);
  * model): the request's own uniform against that model's probability (accuracy.h). */
 bool journey_correct_on(const struct run *run, const struct request *req, enum location loc);
 
+/* That probability: P(correct) of the model at tier loc on req (which must have one). */
+double journey_p_correct(const struct run *run, const struct request *req, enum location loc);
+
+/* Settles req's outcome and ends it (scores a served request; arbiter feedback). */
+void journey_end(struct run *run, struct request *req, enum request_outcome outcome);
+
+/* Sends a one-token message from tier `from` straight down to the user, now; its arrival
+ * time, or -1 when the link gave up (req is then marked response_failed). */
+int64_t journey_send_to_user(struct run *run, struct request *req, enum location from);
+
+/* Counts `messages` one-token messages from tier `from` down the device's own link: their
+ * bytes and radio energy, not their timing (tokens streamed between two timed ones). */
+void journey_count_tokens_down(struct run *run, struct request *req, enum location from,
+                               double messages);
+
 /* Callbacks for the edge and cloud servers (server.h); ctx is the run. */
 struct server_callbacks journey_server_callbacks(struct run *run);
 

@@ -131,6 +131,7 @@ void metrics_record(struct metrics *m, const struct request *req)
         m->spec_rejections += req->spec.rejections;
         m->spec_round_tokens += req->output_tokens - 1u; /* all but the prefill's token */
     }
+    m->guided += req->guidance_tokens > 0;
 }
 
 double metrics_quantile(struct metrics *m, enum metric_latency lat, double p)
@@ -171,6 +172,7 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_SHARE_DEVICE] = n > 0 ? (double)m->at_location[LOCATION_DEVICE] / n : NAN;
     scalar[METRIC_SHARE_EDGE] = n > 0 ? (double)m->at_location[LOCATION_EDGE] / n : NAN;
     scalar[METRIC_SHARE_CLOUD] = n > 0 ? (double)m->at_location[LOCATION_CLOUD] / n : NAN;
+    scalar[METRIC_GUIDED] = n > 0 ? (double)m->guided / n : NAN;
     scalar[METRIC_UTIL_DEVICE] = ctx->busy_fraction[LOCATION_DEVICE];
     scalar[METRIC_UTIL_EDGE] = ctx->busy_fraction[LOCATION_EDGE];
     scalar[METRIC_UTIL_CLOUD] = ctx->busy_fraction[LOCATION_CLOUD];

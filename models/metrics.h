@@ -48,6 +48,8 @@
     X(SHARE_DEVICE, "share_device", "fraction", "share of served requests run on the device")      \
     X(SHARE_EDGE, "share_edge", "fraction", "share of served requests run on the edge")            \
     X(SHARE_CLOUD, "share_cloud", "fraction", "share of served requests run in the cloud")         \
+    X(GUIDED, "guided_share", "fraction",                                                          \
+      "share of served requests a device finished from a tier's guidance (GKT)")                   \
     X(UTIL_DEVICE, "util_device", "fraction", "mean busy fraction of the devices")                 \
     X(UTIL_EDGE, "util_edge", "fraction", "busy fraction of the edge replicas")                    \
     X(UTIL_CLOUD, "util_cloud", "fraction", "busy fraction of the cloud replicas")                 \
@@ -129,6 +131,7 @@ struct metrics {
     double slo_ttft_ms, slo_tpot_ms, slo_e2e_ms; /* targets (INFINITY: none); set by the run */
     uint64_t output_tokens;
     uint64_t at_location[LOCATION_COUNT];
+    uint64_t guided; /* served requests finished from a tier's guidance (guidance.h) */
     double bytes_up, bytes_down;
     /* device-drafted speculation, over served requests */
     uint64_t spec_requests, spec_rounds, spec_accepted, spec_drafted, spec_rejections;

@@ -132,6 +132,10 @@ struct request {
     double cost_usd;                 /* server cost attributed to this request */
     uint32_t private_tokens_out;     /* tokens of a private request that left the device */
     struct request_speculation spec; /* device-drafted speculation (speculation.h) */
+    /* GKT (guidance.h): k, the tokens its tier writes (0: not guided), and the answer's O,
+     * kept here while the tier's server sees output_tokens = k (0 otherwise). */
+    uint32_t guidance_tokens;
+    uint32_t guidance_answer_tokens;
     struct request_server_state srv;
     struct request *next; /* queue link; also the pool's free-list link */
 };

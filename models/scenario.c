@@ -35,8 +35,13 @@ static int scenario_load_tier(struct scenario *sc, struct tier_config *tier, str
     tier->present = map != NULL;
     if (!map)
         return 0;
-    if (ydoc_expect(map, YDOC_MAP, err) != 0 || server_config_load(&tier->server, map, err) != 0)
+    if (ydoc_expect(map, YDOC_MAP, err) != 0 || server_config_load(&tier->server, map, err) != 0 ||
+        guidance_load(&tier->guidance, map, err) != 0)
         return -1;
+    if (tier->guidance.enabled && tier->server.speculation.from_device)
+        return ydoc_error(ydoc_get(map, "guidance"), err,
+                          "guidance and device-drafted speculation on one tier are not modelled "
+                          "together");
     return llm_quality_load(&tier->quality, ydoc_get(map, "model"), sc->datasets, err);
 }
 

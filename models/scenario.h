@@ -18,6 +18,7 @@
 #include "arbiter.h"
 #include "energy.h"
 #include "error.h"
+#include "guidance.h"
 #include "llm_perf.h"
 #include "llm_quality.h"
 #include "netlink.h"
@@ -55,6 +56,7 @@ struct tier_config {
     bool present;
     struct server_config server;
     struct llm_quality quality;
+    struct guidance_config guidance; /* GKT: the tier writes guidance, devices finish */
 };
 
 struct scenario {
