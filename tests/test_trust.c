@@ -723,6 +723,71 @@ static void exposure_counts_match_the_rows_of_requests_csv(void **state)
     experiment_free(&ex);
 }
 
+/* --- the shipped comparison --- */
+
+/* scenarios/gallery/privacy-trust.yaml, whose figures docs/policies.md reports: the
+ * directions the text draws from them must hold. The variants see the same requests; the
+ * rule keeps every private request from the third-party API (and costs latency and
+ * accuracy, saves money); a private cloud takes the personal ones back, leaving the
+ * confidential share (0.6 · 0 + 0.3 · 0.1 + 0.1 · 0.7 = 0.10 of requests) on the phone; a
+ * cloud-centric design refuses every private request. */
+static void the_gallery_comparison_shows_what_privacy_costs(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/scenarios/gallery/privacy-trust.yaml", HAISIM_SOURCE_DIR);
+    struct experiment_options opt = {.profiles_builtin_dir = HAISIM_PROFILES_DIR};
+    struct experiment ex;
+    struct experiment_results res;
+    struct error err;
+    error_clear(&err);
+    if (experiment_load(&ex, path, &opt, &err) != 0 || experiment_run(&ex, &res, &err) != 0)
+        fail_with(&err);
+    enum { NO_RULE, RULE, PRIVATE_CLOUD, CLOUD_CENTRIC };
+    assert_int_equal(ex.n_variants, 4);
+    for (size_t r = 0; r < res.n_reps; r++) {
+        const double *x[4];
+        for (size_t v = 0; v < 4; v++)
+            x[v] = experiment_value(&res, v, r);
+        double arrived = metric(x[0], "requests_arrived"), priv = metric(x[0], "private_requests");
+        for (size_t v = 1; v < 4; v++) {
+            assert_true(metric(x[v], "requests_arrived") == arrived);
+            assert_true(metric(x[v], "private_requests") == priv);
+        }
+        printf("  rep %zu: e2e %.0f / %.0f / %.0f ms, accuracy %.3f / %.3f / %.3f, USD %.5f / "
+               "%.5f / %.5f, on the device %.4f with a private cloud, %.0f of %.0f refused "
+               "cloud-centric\n",
+               r + 1, metric(x[NO_RULE], "e2e_ms_mean"), metric(x[PRIVATE_CLOUD], "e2e_ms_mean"),
+               metric(x[RULE], "e2e_ms_mean"), metric(x[NO_RULE], "accuracy"),
+               metric(x[PRIVATE_CLOUD], "accuracy"), metric(x[RULE], "accuracy"),
+               metric(x[NO_RULE], "cost_usd_per_req"), metric(x[PRIVATE_CLOUD], "cost_usd_per_req"),
+               metric(x[RULE], "cost_usd_per_req"), metric(x[PRIVATE_CLOUD], "share_device"),
+               metric(x[CLOUD_CENTRIC], "requests_refused"), arrived);
+        assert_true(metric(x[NO_RULE], "privacy_violations") == priv && priv > 0);
+        assert_true(metric(x[NO_RULE], "exposed_requests_third_party_api") == arrived);
+        for (size_t v = RULE; v <= CLOUD_CENTRIC; v++)
+            assert_true(metric(x[v], "privacy_violations") == 0);
+        assert_true(metric(x[RULE], "requests_privacy_rerouted") == priv);
+        assert_true(metric(x[RULE], "exposed_requests_third_party_api") == arrived - priv);
+        assert_true(metric(x[PRIVATE_CLOUD], "exposed_requests_third_party_api") == 0);
+        assert_true(metric(x[PRIVATE_CLOUD], "exposed_requests_private_cloud") > arrived - priv);
+        assert_true(metric(x[CLOUD_CENTRIC], "requests_refused") == priv);
+        double device = metric(x[PRIVATE_CLOUD], "share_device");
+        assert_true(fabs(device - 0.10) < 4 * sqrt(0.1 * 0.9 / arrived));
+        /* Latency and accuracy paid, money saved; the private cloud in between. */
+        assert_true(metric(x[NO_RULE], "e2e_ms_mean") < metric(x[PRIVATE_CLOUD], "e2e_ms_mean"));
+        assert_true(metric(x[PRIVATE_CLOUD], "e2e_ms_mean") < metric(x[RULE], "e2e_ms_mean"));
+        assert_true(metric(x[RULE], "accuracy") < metric(x[PRIVATE_CLOUD], "accuracy"));
+        assert_true(metric(x[PRIVATE_CLOUD], "accuracy") < metric(x[NO_RULE], "accuracy"));
+        assert_true(metric(x[RULE], "cost_usd_per_req") <
+                    metric(x[PRIVATE_CLOUD], "cost_usd_per_req"));
+        assert_true(metric(x[PRIVATE_CLOUD], "cost_usd_per_req") <
+                    metric(x[NO_RULE], "cost_usd_per_req"));
+    }
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -731,6 +796,7 @@ int main(void)
         cmocka_unit_test(refused_requests_are_those_the_orchestrator_may_not_see),
         cmocka_unit_test(no_request_is_seen_below_its_floor_under_any_arbiter),
         cmocka_unit_test(exposure_counts_match_the_rows_of_requests_csv),
+        cmocka_unit_test(the_gallery_comparison_shows_what_privacy_costs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
