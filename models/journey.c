@@ -60,8 +60,7 @@ static void journey_radio(struct run *run, struct request *req, double up_bytes,
  * tier has seen the request (exposure, trust.h). Every message to a server tier passes
  * here, so this record is what the privacy checks are measured against, whichever path
  * the request took. Returns the time the tier's attestation adds: a private-cloud tier is
- * attested once per request, when the request first reaches it (docs/model.md#privacy-and-trust).
- */
+ * attested once per request, when the request first reaches it (docs/model.md). */
 static int64_t journey_seen(const struct run *run, struct request *req, enum location to,
                             double tokens)
 {
