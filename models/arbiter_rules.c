@@ -1,6 +1,7 @@
 /* arbiter_rules: fixed rules in the order a product would apply them (Qualcomm's hybrid AI
  * white paper lists privacy, prompt size, device state and connectivity as the inputs):
- *   1. a private request stays on the device (private_on_device = 1);
+ *   1. a private (personal or confidential) request stays on the device
+ *      (private_on_device = 1);
  *   2. if the device's link to the remote tier is down, stay on the device;
  *   3. if the battery is below min_battery_frac, offload;
  *   4. if the prompt or the expected output is longer than the device is given, offload;
@@ -24,7 +25,7 @@ static int arbiter_rules_decide(const struct arbiter_call *c)
 {
     const struct request *req = c->req;
     int remote = (int)c->cfg->remote;
-    if (req->is_private && arbiter_param(c, 0) >= 0.5)
+    if (request_is_private(req) && arbiter_param(c, 0) >= 0.5)
         return LOCATION_DEVICE;
     if (!run_link_is_up(c->run, req, c->cfg->remote))
         return LOCATION_DEVICE;

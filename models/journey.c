@@ -57,11 +57,30 @@ static void journey_radio(struct run *run, struct request *req, double up_bytes,
     run_device_energy(run, req, energy_radio_j(power, up_bytes, down_bytes) + tail_j);
 }
 
-/* Sends a message of `bytes` bytes from one tier to another, now. Every attempt's bytes are
- * counted (retransmissions included). */
+/* A message of req carrying `tokens` tokens has been delivered to server tier `to`: the
+ * tier has seen the request (exposure, trust.h). Every message to a server tier passes
+ * here, so this record is what the privacy checks are measured against, whichever path
+ * the request took. Returns the time the tier's attestation adds: a private-cloud tier is
+ * attested once per request, when the request first reaches it (docs/model.md). */
+static int64_t journey_seen(const struct run *run, struct request *req, enum location to,
+                            double tokens)
+{
+    uint8_t bit = (uint8_t)(1u << to);
+    int64_t attestation_ns = 0;
+    if (!(req->tiers_seen & bit)) {
+        req->tiers_seen |= bit;
+        attestation_ns = run->sc->tier[to].attestation_ns;
+    }
+    if (tokens > req->tokens_seen[to])
+        req->tokens_seen[to] = (uint32_t)tokens;
+    return attestation_ns;
+}
+
+/* Sends a message of `bytes` bytes carrying `tokens` tokens from one tier to another, now.
+ * Every attempt's bytes are counted (retransmissions included). */
 static struct netlink_result journey_transmit_bytes(struct run *run, struct request *req,
                                                     enum location from, enum location to,
-                                                    double bytes)
+                                                    double tokens, double bytes)
 {
     struct hop h = journey_hop(run, req, from, to);
     struct netlink_result res =
@@ -75,6 +94,8 @@ static struct netlink_result journey_transmit_bytes(struct run *run, struct requ
         if (from == LOCATION_DEVICE || to == LOCATION_DEVICE)
             journey_radio(run, req, h.dir == NETLINK_UP ? on_air : 0,
                           h.dir == NETLINK_DOWN ? on_air : 0);
+        if (to != LOCATION_DEVICE)
+            res.time_ns += journey_seen(run, req, to, tokens);
     }
     return res;
 }
@@ -84,15 +105,16 @@ static struct netlink_result journey_transmit(struct run *run, struct request *r
                                               enum location from, enum location to, double tokens)
 {
     return journey_transmit_bytes(
-        run, req, from, to, netlink_message_bytes(journey_hop(run, req, from, to).link, tokens));
+        run, req, from, to, tokens,
+        netlink_message_bytes(journey_hop(run, req, from, to).link, tokens));
 }
 
-/* Marks where a prompt (or its retrieved context) has been: privacy exposure counts it. */
-static void journey_prompt_moved(struct request *req, enum location to)
+/* Whether the privacy rule lets tier loc see req (trust.h): the device always may; with
+ * the rule off, every tier may. One comparison per hop. */
+static bool journey_may_see(const struct run *run, const struct request *req, enum location loc)
 {
-    req->prompt_left_device = true;
-    if (to == LOCATION_CLOUD)
-        req->prompt_reached_cloud = true;
+    const struct trust_policy *rule = &run->sc->privacy;
+    return !rule->enforce || trust_allows(rule, req->privacy, scenario_trust(run->sc, loc));
 }
 
 /* As journey_transmit; on_arrival(req) runs when it arrives, on_failure(req) when the link
@@ -104,13 +126,13 @@ static void journey_send(struct run *run, struct request *req, enum location fro
     sim_at(&run->sim, res.time_ns, res.status == NETLINK_DELIVERED ? on_arrival : on_failure, req);
 }
 
-/* As journey_send, for a message of `bytes` bytes that is counted as in flight until it
- * arrives or fails. */
+/* As journey_send, for a message of `bytes` bytes carrying `tokens` tokens that is counted
+ * as in flight until it arrives or fails. */
 static void journey_send_tracked(struct run *run, struct request *req, enum location from,
-                                 enum location to, double bytes, sim_handler on_arrival,
-                                 sim_handler on_failure)
+                                 enum location to, double tokens, double bytes,
+                                 sim_handler on_arrival, sim_handler on_failure)
 {
-    struct netlink_result res = journey_transmit_bytes(run, req, from, to, bytes);
+    struct netlink_result res = journey_transmit_bytes(run, req, from, to, tokens, bytes);
     req->messages_in_flight++;
     sim_at(&run->sim, res.time_ns, res.status == NETLINK_DELIVERED ? on_arrival : on_failure, req);
 }
@@ -184,6 +206,13 @@ void journey_end(struct run *run, struct request *req, enum request_outcome outc
     run_request_end(run, req);
 }
 
+/* No tier the request's class allows can take it (trust.h): it ends here, on its device. */
+static void journey_refuse(struct run *run, struct request *req, enum request_refusal why)
+{
+    req->refusal = why;
+    journey_end(run, req, OUTCOME_REFUSED);
+}
+
 static void journey_at_tier(struct sim *sim, void *payload);
 static void journey_forward_failed(struct sim *sim, void *payload);
 static void journey_dispatch(struct run *run, struct request *req, enum location where);
@@ -209,13 +238,18 @@ void journey_device_done(struct run *run, struct request *req)
     }
     if (!req->fell_back && !guidance_is_guided(req) && arbiter->ops->escalate &&
         arbiter->ops->escalate(&call)) {
+        if (!journey_may_see(run, req, arbiter->remote)) {
+            /* The remote tier may not see it: the device's answer stands. */
+            req->privacy_rerouted = true;
+            journey_end(run, req, OUTCOME_COMPLETED);
+            return;
+        }
         /* The device's answer is not trusted: the remote tier answers again, and its
          * answer is the one the user gets (its timestamps replace the device's as they
          * happen; if the escalation fails, the device's answer stands). */
         req->escalated = true;
         req->location = arbiter->remote;
         journey_spec_choose(run, req);
-        journey_prompt_moved(req, req->location);
         journey_send(run, req, LOCATION_DEVICE, req->location, req->prompt_tokens, journey_at_tier,
                      journey_forward_failed);
         return;
@@ -272,10 +306,16 @@ static void journey_forward_failed(struct sim *sim, void *payload)
 static double journey_edge_context(const struct run *run, const struct request *req,
                                    enum location here);
 
-/* The arbiter has chosen `where`: the request moves on from the orchestrator. */
+/* The arbiter has chosen `where`: the request moves on from the orchestrator. A tier its
+ * privacy class does not allow is replaced by the device (the most trusted tier, always
+ * allowed, and one that has a model), whichever policy chose it. */
 static void journey_dispatch(struct run *run, struct request *req, enum location where)
 {
     enum location here = run->sc->orchestrator;
+    if (!journey_may_see(run, req, where)) {
+        req->privacy_rerouted = true;
+        where = LOCATION_DEVICE;
+    }
     req->location = where;
     journey_spec_choose(run, req);
     if (req->location == here) {
@@ -286,8 +326,6 @@ static void journey_dispatch(struct run *run, struct request *req, enum location
      * any context retrieved at the edge). */
     double tokens = req->location == LOCATION_DEVICE ? journey_edge_context(run, req, here)
                                                      : req->prompt_tokens;
-    if (req->location != LOCATION_DEVICE)
-        journey_prompt_moved(req, req->location);
     journey_send(run, req, here, req->location, tokens, journey_at_tier, journey_forward_failed);
 }
 
@@ -327,8 +365,8 @@ static void journey_add_context(struct run *run, struct request *req)
 {
     req->prompt_tokens += req->rag_tokens;
     req->rag_tokens_added = req->rag_tokens;
-    if (run->sc->rag.personal)
-        req->is_private = true;
+    if (run->sc->rag.personal && req->privacy < PRIVACY_PERSONAL)
+        req->privacy = PRIVACY_PERSONAL;
 }
 
 static void journey_after_edge_retrieval(struct sim *sim, void *payload)
@@ -350,7 +388,10 @@ static void journey_at_orchestrator(struct sim *sim, void *payload)
     journey_decide(run, req);
 }
 
-/* The request is ready to go to its orchestrator (after any retrieval on the way). */
+/* The request is ready to go to its orchestrator (after any retrieval on the way). The
+ * orchestrator must read the prompt to decide, so it must be allowed to see it; if not,
+ * nothing can route the request (a cloud-centric system has no path around its
+ * orchestrator) and it is refused. */
 static void journey_to_orchestrator(struct run *run, struct request *req)
 {
     enum location orchestrator = run->sc->orchestrator;
@@ -358,7 +399,10 @@ static void journey_to_orchestrator(struct run *run, struct request *req)
         journey_decide(run, req);
         return;
     }
-    journey_prompt_moved(req, orchestrator);
+    if (!journey_may_see(run, req, orchestrator)) {
+        journey_refuse(run, req, REFUSAL_ORCHESTRATOR);
+        return;
+    }
     journey_send(run, req, LOCATION_DEVICE, orchestrator, req->prompt_tokens,
                  journey_at_orchestrator, journey_forward_failed);
 }
@@ -393,15 +437,21 @@ static void journey_query_at_edge(struct sim *sim, void *payload)
 void journey_start(struct run *run, struct request *req)
 {
     const struct rag_config *rag = &run->sc->rag;
-    if (!req->needs_rag || !rag->present) {
+    if (!journey_may_see(run, req, run->sc->orchestrator)) {
+        /* Refused before anything else (retrieval can only raise its class). */
+        journey_refuse(run, req, REFUSAL_ORCHESTRATOR);
+    } else if (!req->needs_rag || !rag->present) {
         journey_to_orchestrator(run, req);
     } else if (rag->at == LOCATION_DEVICE) {
         sim_after(&run->sim, req->rag_latency_ns, journey_after_device_retrieval, req);
     } else if (run->sc->orchestrator == LOCATION_EDGE) {
         journey_to_orchestrator(run, req); /* retrieval happens at the edge */
+    } else if (!journey_may_see(run, req, LOCATION_EDGE)) {
+        /* The edge may not see the query: go on without its context. */
+        req->privacy_rerouted = true;
+        journey_to_orchestrator(run, req);
     } else {
         /* The device asks the edge for the context before anything else. */
-        journey_prompt_moved(req, LOCATION_EDGE);
         journey_send(run, req, LOCATION_DEVICE, LOCATION_EDGE, req->prompt_tokens,
                      journey_query_at_edge, journey_context_lost);
     }
@@ -693,13 +743,13 @@ static void journey_spec_job_done(struct run *run, struct request *req)
         } else if (req->spec.forward_failed) {
             req->spec.forward_failed = false;
             journey_forward_failed(&run->sim, req);
-        } else if (req->response_failed) {
-            journey_try_end(run, req);
         } else if (req->spec.finish_wanted) {
             journey_spec_finish(run, req);
         } else if (req->spec.draft_wanted) {
             req->spec.draft_wanted = false;
             journey_spec_draft(run, req);
+        } else {
+            journey_try_end(run, req); /* the answer may be complete, or lost, already */
         }
         return;
     }
@@ -719,7 +769,7 @@ static void journey_spec_job_done(struct run *run, struct request *req)
     double bytes = netlink_message_bytes(link, req->spec.gamma) +
                    speculation_draft_extra_bytes(spec, req->spec.gamma);
     req->spec.result_ns = run->sim.now_ns; /* the draft leaves: its round trip starts */
-    journey_send_tracked(run, req, LOCATION_DEVICE, req->location, bytes,
+    journey_send_tracked(run, req, LOCATION_DEVICE, req->location, req->spec.gamma, bytes,
                          journey_spec_draft_arrived, journey_spec_lost);
 }
 
@@ -749,7 +799,7 @@ static void journey_spec_verified(struct sim *sim, struct request *req, void *ct
 {
     struct run *run = ctx;
     const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
-    journey_send_tracked(run, req, req->location, LOCATION_DEVICE,
+    journey_send_tracked(run, req, req->location, LOCATION_DEVICE, req->spec.round_tokens,
                          netlink_message_bytes(link, req->spec.round_tokens),
                          journey_spec_result_arrived, journey_spec_lost);
 }

@@ -17,7 +17,12 @@
  * between the first and the last are counted in bytes but not timed (decoding is much
  * slower than the links; docs/model.md).
  * Message sizes: prompt overhead + P × bytes_per_token; token overhead + bytes_per_token;
- * control overhead only. */
+ * control overhead only.
+ * Privacy (trust.h): with the scenario's rule enforced, every move is checked against the
+ * request's floor — a remote orchestrator below it refuses the request, a serving tier
+ * below it is replaced by the device, an escalation or edge retrieval below it is skipped —
+ * and every message delivered to a server tier records that the tier saw the request
+ * (request.tiers_seen), adding a private cloud's attestation on the first. */
 #ifndef HAISIM_JOURNEY_H
 #define HAISIM_JOURNEY_H
 

@@ -34,9 +34,14 @@ static const struct {
 /* The readable table shows the headline figures; JSON and CSV carry everything. */
 static bool metric_in_table(size_t i)
 {
-    if (i >= METRIC_INDEX_SCALAR(0))
-        return i != METRIC_INDEX_SCALAR(METRIC_BYTES_UP) &&
-               i != METRIC_INDEX_SCALAR(METRIC_BYTES_DOWN);
+    if (i >= METRIC_INDEX_SCALAR(0)) {
+        size_t s = i - METRIC_INDEX_SCALAR(0);
+        /* Exposure in tokens stays in JSON and CSV; the table shows exposure in requests. */
+        return s != METRIC_BYTES_UP && s != METRIC_BYTES_DOWN &&
+               s != METRIC_EXPOSED_TOKENS_PRIVATE_CLOUD &&
+               s != METRIC_EXPOSED_TOKENS_ENTERPRISE_EDGE &&
+               s != METRIC_EXPOSED_TOKENS_THIRD_PARTY_API;
+    }
     size_t lat = i / METRIC_STAT_COUNT, stat = i % METRIC_STAT_COUNT;
     if (lat == METRIC_LATENCY_TTFT_SERVER)
         return false;
@@ -95,13 +100,24 @@ void metrics_record(struct metrics *m, const struct request *req)
     m->energy_j += req->energy_j;
     m->escalated += req->escalated;
     m->cost_usd += req->cost_usd;
-    if (req->is_private) {
+    bool left = request_left_device(req);
+    if (request_is_private(req)) {
         m->private_requests++;
-        m->private_exposed += req->prompt_left_device;
-        m->private_cloud += req->prompt_reached_cloud;
-        if (req->prompt_left_device)
+        m->private_exposed += left;
+        m->private_cloud += request_seen_by(req, LOCATION_CLOUD);
+        if (left)
             m->private_tokens += req->prompt_tokens;
     }
+    m->privacy_rerouted += req->privacy_rerouted;
+    bool violated = false;
+    for (int loc = LOCATION_EDGE; left && loc < LOCATION_COUNT; loc++)
+        if (request_seen_by(req, (enum location)loc)) {
+            enum trust_level t = m->tier_trust[loc];
+            m->exposed_requests[t]++;
+            m->exposed_tokens[t] += req->tokens_seen[loc];
+            violated = violated || !trust_allows(&m->privacy, req->privacy, t);
+        }
+    m->privacy_violations += violated;
     if (req->scored) {
         m->scored++;
         m->correct += req->correct;
@@ -165,6 +181,7 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_FALLBACK] = (double)m->outcomes[OUTCOME_FALLBACK];
     scalar[METRIC_FAILED_NETWORK] = (double)m->outcomes[OUTCOME_FAILED_NETWORK];
     scalar[METRIC_REJECTED] = (double)m->outcomes[OUTCOME_REJECTED];
+    scalar[METRIC_REFUSED] = (double)m->outcomes[OUTCOME_REFUSED];
     scalar[METRIC_ESCALATED] = (double)m->escalated;
     scalar[METRIC_THROUGHPUT_RPS] = ctx->window_s > 0 ? n / ctx->window_s : NAN;
     scalar[METRIC_THROUGHPUT_TOK_S] =
@@ -189,6 +206,23 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_PRIVATE_EXPOSED] = priv > 0 ? (double)m->private_exposed / priv : NAN;
     scalar[METRIC_PRIVATE_CLOUD] = priv > 0 ? (double)m->private_cloud / priv : NAN;
     scalar[METRIC_PRIVATE_TOKENS] = m->private_tokens;
+    scalar[METRIC_PRIVACY_REROUTED] = (double)m->privacy_rerouted;
+    scalar[METRIC_PRIVACY_VIOLATIONS] = (double)m->privacy_violations;
+    static const struct {
+        enum trust_level level;
+        enum metric_scalar requests, tokens;
+    } exposure[] = {
+        {TRUST_PRIVATE_CLOUD, METRIC_EXPOSED_REQUESTS_PRIVATE_CLOUD,
+         METRIC_EXPOSED_TOKENS_PRIVATE_CLOUD},
+        {TRUST_ENTERPRISE_EDGE, METRIC_EXPOSED_REQUESTS_ENTERPRISE_EDGE,
+         METRIC_EXPOSED_TOKENS_ENTERPRISE_EDGE},
+        {TRUST_THIRD_PARTY_API, METRIC_EXPOSED_REQUESTS_THIRD_PARTY_API,
+         METRIC_EXPOSED_TOKENS_THIRD_PARTY_API},
+    };
+    for (size_t i = 0; i < sizeof exposure / sizeof exposure[0]; i++) {
+        scalar[exposure[i].requests] = (double)m->exposed_requests[exposure[i].level];
+        scalar[exposure[i].tokens] = m->exposed_tokens[exposure[i].level];
+    }
     bool slo = isfinite(m->slo_ttft_ms) || isfinite(m->slo_tpot_ms) || isfinite(m->slo_e2e_ms);
     scalar[METRIC_SLO_ATTAINMENT] = slo && arrived > 0 ? (double)m->slo_met / arrived : NAN;
     scalar[METRIC_GOODPUT] = slo && ctx->window_s > 0 ? (double)m->slo_met / ctx->window_s : NAN;

@@ -42,6 +42,8 @@
     X(FALLBACK, "requests_fallback", "requests", "requests the device served after a link failed") \
     X(FAILED_NETWORK, "requests_failed_network", "requests", "requests lost to a link failure")    \
     X(REJECTED, "requests_rejected", "requests", "requests a server could not hold")               \
+    X(REFUSED, "requests_refused", "requests",                                                     \
+      "requests no tier their privacy class allows could take")                                    \
     X(ESCALATED, "requests_escalated", "requests", "requests the device answered, then sent on")   \
     X(THROUGHPUT_RPS, "throughput_rps", "req/s", "completed requests per second")                  \
     X(THROUGHPUT_TOK_S, "throughput_tok_s", "tok/s", "output tokens per second")                   \
@@ -69,6 +71,22 @@
       "private requests whose prompt reached the cloud")                                           \
     X(PRIVATE_TOKENS, "private_tokens_exposed", "tokens",                                          \
       "prompt tokens of private requests that left the device")                                    \
+    X(PRIVACY_REROUTED, "requests_privacy_rerouted", "requests",                                   \
+      "requests the privacy rule kept from a tier below their floor")                              \
+    X(PRIVACY_VIOLATIONS, "privacy_violations", "requests",                                        \
+      "requests seen by a tier below their privacy class's floor")                                 \
+    X(EXPOSED_REQUESTS_PRIVATE_CLOUD, "exposed_requests_private_cloud", "requests",                \
+      "requests seen by private-cloud tiers (once per tier)")                                      \
+    X(EXPOSED_REQUESTS_ENTERPRISE_EDGE, "exposed_requests_enterprise_edge", "requests",            \
+      "requests seen by enterprise-edge tiers (once per tier)")                                    \
+    X(EXPOSED_REQUESTS_THIRD_PARTY_API, "exposed_requests_third_party_api", "requests",            \
+      "requests seen by third-party-api tiers (once per tier)")                                    \
+    X(EXPOSED_TOKENS_PRIVATE_CLOUD, "exposed_tokens_private_cloud", "tokens",                      \
+      "prompt tokens received by private-cloud tiers")                                             \
+    X(EXPOSED_TOKENS_ENTERPRISE_EDGE, "exposed_tokens_enterprise_edge", "tokens",                  \
+      "prompt tokens received by enterprise-edge tiers")                                           \
+    X(EXPOSED_TOKENS_THIRD_PARTY_API, "exposed_tokens_third_party_api", "tokens",                  \
+      "prompt tokens received by third-party-api tiers")                                           \
     X(SLO_ATTAINMENT, "slo_attainment", "fraction", "share of requests served within the slo")     \
     X(GOODPUT, "goodput_rps", "req/s", "requests served within the slo per second")                \
     X(BATCH_EDGE, "batch_mean_edge", "seqs", "mean sequences per edge iteration (batching)")       \
@@ -127,6 +145,12 @@ struct metrics {
     double cost_usd, energy_j;
     uint64_t private_requests, private_exposed, private_cloud, escalated;
     double private_tokens;
+    /* Exposure per trust level (trust.h): each request once per tier that saw it. */
+    uint64_t exposed_requests[TRUST_COUNT];
+    double exposed_tokens[TRUST_COUNT];
+    uint64_t privacy_rerouted, privacy_violations;
+    enum trust_level tier_trust[LOCATION_COUNT]; /* set by the run (scenario_trust) */
+    struct trust_policy privacy;                 /* the floors; set by the run */
     uint64_t slo_met;
     double slo_ttft_ms, slo_tpot_ms, slo_e2e_ms; /* targets (INFINITY: none); set by the run */
     uint64_t output_tokens;

@@ -53,7 +53,7 @@ static const char requests_header[] =
     "variant,replication,id,population,device,task,prompt_tokens,output_tokens,private,"
     "outcome,location,arrival_s,decided_s,tier_arrival_s,service_start_s,first_token_tier_s,"
     "last_token_tier_s,first_token_user_s,last_token_user_s,end_s,ttft_ms,e2e_ms,bytes_up,"
-    "bytes_down,energy_j,cost_usd,correct\n";
+    "bytes_down,energy_j,cost_usd,correct,privacy,seen_by,lowest_trust,refused_because\n";
 
 static const char timeseries_header[] =
     "variant,replication,time_s,in_flight,devices_busy,device_queue,edge_waiting,edge_running,"
@@ -106,13 +106,29 @@ static void outputs_time(FILE *f, int64_t ns)
         fprintf(f, ",%lld.%09lld", (long long)(ns / 1000000000), (long long)(ns % 1000000000));
 }
 
-static void outputs_request_row(struct outputs *o, const struct request *req)
+/* The privacy columns: the request's class, the tiers its prompt reached ("edge+cloud"),
+ * the lowest trust level that saw it, and why it was refused. */
+static void outputs_privacy(FILE *f, const struct run *run, const struct request *req)
+{
+    fprintf(f, ",%s,", trust_class_name(req->privacy));
+    const char *sep = "";
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
+        if (request_seen_by(req, (enum location)loc)) {
+            fprintf(f, "%s%s", sep, location_name((enum location)loc));
+            sep = "+";
+        }
+    fprintf(f, ",%s,%s", trust_level_name(scenario_lowest_trust_seen(run->sc, req)),
+            refusal_name(req->refusal));
+}
+
+static void outputs_request_row(struct outputs *o, const struct run *run, const struct request *req)
 {
     FILE *f = o->requests.f;
     csv_write_field(f, o->variant);
     fprintf(f, ",%u,%llu,%u,%u,%u,%u,%u,%d,%s,%s", o->replication + 1, (unsigned long long)req->id,
             req->population, req->device, req->task, req->prompt_tokens, req->output_tokens,
-            req->is_private ? 1 : 0, outcome_name(req->outcome), location_name(req->location));
+            request_is_private(req) ? 1 : 0, outcome_name(req->outcome),
+            location_name(req->location));
     int64_t times[] = {req->arrival_ns,          req->decided_ns,          req->tier_arrival_ns,
                        req->service_start_ns,    req->first_token_tier_ns, req->last_token_tier_ns,
                        req->first_token_user_ns, req->last_token_user_ns,  req->end_ns};
@@ -127,6 +143,7 @@ static void outputs_request_row(struct outputs *o, const struct request *req)
             req->cost_usd);
     if (req->scored)
         fputc(req->correct ? '1' : '0', f);
+    outputs_privacy(f, run, req);
     fputc('\n', f);
 }
 
@@ -182,7 +199,7 @@ void outputs_request_end(void *ctx, const struct run *run, const struct request 
 {
     struct outputs *o = ctx;
     if (o->cfg->requests)
-        outputs_request_row(o, req);
+        outputs_request_row(o, run, req);
     if (o->cfg->trace)
         outputs_trace_request(o, req);
 }

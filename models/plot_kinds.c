@@ -578,7 +578,8 @@ static int plot_bars(const struct plot_request *r, const struct sweep_table *t,
 {
     static const char *const shares[] = {"share_device", "share_edge", "share_cloud"};
     static const char *const ends[] = {"requests_completed", "requests_fallback",
-                                       "requests_failed_network", "requests_rejected"};
+                                       "requests_failed_network", "requests_rejected",
+                                       "requests_refused"};
     size_t selected = 0, bars = 0;
     for (size_t p = 0; p < t->n_points; p++)
         selected += plot_point_selected(r, t, p);
@@ -589,7 +590,7 @@ static int plot_bars(const struct plot_request *r, const struct sweep_table *t,
         return plot_kinds_oom(err);
     plot_varying_axes(r, t, varies);
     fputs("# label share_device share_edge share_cloud completed fallback failed_network "
-          "rejected (shares of served requests; fractions of arrived requests)\n",
+          "rejected refused (shares of served requests; fractions of arrived requests)\n",
           data);
     for (size_t p = 0; p < t->n_points; p++) {
         if (!plot_point_selected(r, t, p))
@@ -607,7 +608,7 @@ static int plot_bars(const struct plot_request *r, const struct sweep_table *t,
             for (size_t i = 0; i < 3; i++)
                 fprintf(data, " %.6g", plot_zero_nan(plot_mean(t, p, v, shares[i])));
             double arrived = plot_mean(t, p, v, "requests_arrived");
-            for (size_t i = 0; i < 4; i++)
+            for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
                 fprintf(data, " %.6g",
                         arrived > 0 ? plot_zero_nan(plot_mean(t, p, v, ends[i]) / arrived) : 0.0);
             fputc('\n', data);

@@ -6,8 +6,8 @@
  *     at: edge                       # device | edge (default: edge if there is one)
  *     latency_ms: {dist: lognormal, mean: 40, cv: 0.5}   # retrieval time
  *     context_tokens: 800            # retrieved tokens added to the prompt
- *     personal: false                # true: the context is personal, so the request
- *                                    #   becomes private
+ *     personal: false                # true: the context is personal, so a public
+ *                                    #   request becomes personal (trust.h)
  *
  * At `device`, retrieval runs on the device when the request arrives. At `edge`, it runs
  * when the request reaches the edge as its orchestrator; otherwise the device first asks

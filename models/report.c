@@ -56,11 +56,17 @@ static bool report_row_is_empty(const struct experiment_results *res, size_t m,
 static void report_table(FILE *f, const struct experiment *ex, const struct experiment_results *res,
                          double *scratch)
 {
-    enum { NAME_W = 24, UNIT_W = 9, COL_W = 22 };
+    enum { UNIT_W = 9, COL_W = 22 };
+    int name_w = 24; /* widened to the longest name shown, so columns stay aligned */
+    for (size_t m = 0; m < METRIC_COUNT; m++) {
+        struct metric_info mi = metric_info(m);
+        if (mi.in_table && !report_row_is_empty(res, m, mi) && (int)strlen(mi.name) > name_w)
+            name_w = (int)strlen(mi.name);
+    }
     fprintf(f, "scenario %s, seed %llu, %zu replication%s%s\n", ex->name,
             (unsigned long long)ex->seed, res->n_reps, res->n_reps == 1 ? "" : "s",
             res->n_reps > 1 ? " (mean ± 95% CI half-width)" : "");
-    fprintf(f, "%-*s %-*s", NAME_W, "metric", UNIT_W, "unit");
+    fprintf(f, "%-*s %-*s", name_w, "metric", UNIT_W, "unit");
     for (size_t v = 0; v < res->n_variants; v++)
         fprintf(f, " %*s", COL_W, ex->variants[v].name);
     fputc('\n', f);
@@ -68,7 +74,7 @@ static void report_table(FILE *f, const struct experiment *ex, const struct expe
         struct metric_info mi = metric_info(m);
         if (!mi.in_table || report_row_is_empty(res, m, mi))
             continue;
-        fprintf(f, "%-*s %-*s", NAME_W, mi.name, UNIT_W, mi.unit);
+        fprintf(f, "%-*s %-*s", name_w, mi.name, UNIT_W, mi.unit);
         for (size_t v = 0; v < res->n_variants; v++) {
             struct stats_ci ci = report_ci(res, v, m, scratch);
             char mean[32], hw[32], cell[80];

@@ -13,9 +13,15 @@ const char *location_name(enum location loc)
 
 const char *outcome_name(enum request_outcome outcome)
 {
-    static const char *const names[OUTCOME_COUNT] = {"pending", "completed", "fallback",
-                                                     "failed_network", "rejected"};
+    static const char *const names[OUTCOME_COUNT] = {"pending",        "completed", "fallback",
+                                                     "failed_network", "rejected",  "refused"};
     return (unsigned)outcome < OUTCOME_COUNT ? names[outcome] : "?";
+}
+
+const char *refusal_name(enum request_refusal refusal)
+{
+    static const char *const names[REFUSAL_COUNT] = {"", "orchestrator"};
+    return (unsigned)refusal < REFUSAL_COUNT ? names[refusal] : "?";
 }
 
 void request_pool_init(struct request_pool *pool)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "sim.h"
+#include "trust.h"
 
 /* Where a request is served (or, for failures, where it was last). */
 enum location { LOCATION_DEVICE, LOCATION_EDGE, LOCATION_CLOUD, LOCATION_COUNT };
@@ -28,11 +29,22 @@ enum request_outcome {
     OUTCOME_FALLBACK,       /* a link failed on the way to a remote tier; the device served it */
     OUTCOME_FAILED_NETWORK, /* a link failed and the scenario says fail */
     OUTCOME_REJECTED,       /* a server could not hold it (prompt + output beyond its KV cache) */
+    OUTCOME_REFUSED,        /* no tier its privacy class allows could take it (refusal says why) */
     OUTCOME_COUNT
 };
 
-/* "pending", "completed", "fallback", "failed_network", "rejected". */
+/* "pending", "completed", "fallback", "failed_network", "rejected", "refused". */
 const char *outcome_name(enum request_outcome outcome);
+
+/* Why a request was refused (OUTCOME_REFUSED). */
+enum request_refusal {
+    REFUSAL_NONE,
+    REFUSAL_ORCHESTRATOR, /* the orchestrator's tier is below the request's floor (trust.h) */
+    REFUSAL_COUNT
+};
+
+/* "", "orchestrator". */
+const char *refusal_name(enum request_refusal refusal);
 
 /* Per-request state that belongs to the server serving it (server.c). */
 struct request_server_state {
@@ -100,7 +112,7 @@ struct request {
     uint32_t rag_tokens;       /* context tokens retrieval will add (drawn at arrival) */
     uint32_t rag_tokens_added; /* ... once added to prompt_tokens */
     double difficulty;
-    bool is_private;
+    enum privacy_class privacy; /* drawn with its class; raised by personal context (rag.h) */
     bool needs_rag;
     bool fell_back;             /* a link failed on the way; the device serves it instead */
     bool response_failed;       /* a token message was lost to a link failure */
@@ -111,9 +123,14 @@ struct request {
     bool answer_delivered;      /* its last token reached the user, or was lost */
     uint8_t messages_in_flight; /* token messages between tiers, simulated as events */
     uint32_t assess_tokens;     /* output tokens of that judgement */
-    bool prompt_left_device;    /* the prompt (or its context) went over a link */
-    bool prompt_reached_cloud;
-    int64_t rag_latency_ns; /* retrieval time drawn at arrival (needs_rag only) */
+    /* Exposure: bit loc of tiers_seen is set when a message carrying the prompt (or a
+     * retrieval query) was delivered to tier loc; tokens_seen[loc] is the largest such
+     * message in tokens. The device, where the request starts, is not marked. */
+    uint8_t tiers_seen;
+    uint32_t tokens_seen[LOCATION_COUNT];
+    bool privacy_rerouted;        /* the privacy rule kept it from a tier (journey.c) */
+    enum request_refusal refusal; /* with OUTCOME_REFUSED */
+    int64_t rag_latency_ns;       /* retrieval time drawn at arrival (needs_rag only) */
     enum location location;
     enum request_outcome outcome;
     bool correct;
@@ -130,7 +147,6 @@ struct request {
     double bytes_down;
     double energy_j;                 /* device energy spent on this request */
     double cost_usd;                 /* server cost attributed to this request */
-    uint32_t private_tokens_out;     /* tokens of a private request that left the device */
     struct request_speculation spec; /* device-drafted speculation (speculation.h) */
     /* GKT (guidance.h): k, the tokens its tier writes (0: not guided), and the answer's O,
      * kept here while the tier's server sees output_tokens = k (0 otherwise). */
@@ -139,6 +155,24 @@ struct request {
     struct request_server_state srv;
     struct request *next; /* queue link; also the pool's free-list link */
 };
+
+/* Whether the request is personal or confidential (the older "private" flag). */
+static inline bool request_is_private(const struct request *req)
+{
+    return req->privacy != PRIVACY_PUBLIC;
+}
+
+/* Whether the request's prompt went over a link to the edge or the cloud. */
+static inline bool request_left_device(const struct request *req)
+{
+    return req->tiers_seen != 0;
+}
+
+/* Whether tier loc received the request's prompt. */
+static inline bool request_seen_by(const struct request *req, enum location loc)
+{
+    return (req->tiers_seen >> loc) & 1u;
+}
 
 /* The user-facing latencies of a served request (DESIGN §6), in ms: time to first token and
  * end-to-end from its arrival, and time per output token after the first (NaN with a single

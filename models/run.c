@@ -144,6 +144,9 @@ int run_init(struct run *run, const struct scenario *sc, uint64_t seed, uint32_t
     run->metrics.slo_ttft_ms = sc->slo_ttft_ms;
     run->metrics.slo_tpot_ms = sc->slo_tpot_ms;
     run->metrics.slo_e2e_ms = sc->slo_e2e_ms;
+    run->metrics.privacy = sc->privacy;
+    for (int loc = 0; loc < LOCATION_COUNT; loc++)
+        run->metrics.tier_trust[loc] = scenario_trust(sc, (enum location)loc);
     struct {
         gsl_rng **slot;
         const char *name;

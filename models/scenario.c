@@ -32,11 +32,16 @@ static int scenario_load_tier(struct scenario *sc, struct tier_config *tier, str
                               const char *key, struct error *err)
 {
     struct ydoc_node *map = ydoc_get(root, key);
+    /* An edge is by default the enterprise's own server, a cloud a third party's API. */
+    enum trust_level trust =
+        strcmp(key, "edge") == 0 ? TRUST_ENTERPRISE_EDGE : TRUST_THIRD_PARTY_API;
     tier->present = map != NULL;
+    tier->trust = trust;
     if (!map)
         return 0;
     if (ydoc_expect(map, YDOC_MAP, err) != 0 || server_config_load(&tier->server, map, err) != 0 ||
-        guidance_load(&tier->guidance, map, err) != 0)
+        guidance_load(&tier->guidance, map, err) != 0 ||
+        trust_tier_load(map, trust, &tier->trust, &tier->attestation_ns, err) != 0)
         return -1;
     if (tier->guidance.enabled && tier->server.speculation.from_device)
         return ydoc_error(ydoc_get(map, "guidance"), err,
@@ -269,6 +274,23 @@ static int scenario_bind_classes(struct scenario *sc, struct error *err)
     return 0;
 }
 
+/* Personal context kept at the edge means the edge holds personal data: under an enforced
+ * rule it must be trusted with it. (Otherwise a request that was public when it reached the
+ * edge would turn personal there, below its new floor; trust.h.) */
+static int scenario_check_rag_trust(const struct scenario *sc, struct ydoc_node *root,
+                                    struct error *err)
+{
+    const struct trust_policy *p = &sc->privacy;
+    if (!sc->rag.present || !sc->rag.personal || sc->rag.at != LOCATION_EDGE || !p->enforce ||
+        trust_allows(p, PRIVACY_PERSONAL, sc->tier[LOCATION_EDGE].trust))
+        return 0;
+    return ydoc_error(ydoc_get(ydoc_get(root, "rag"), "personal"), err,
+                      "personal retrieved context at the edge needs an edge trusted with personal "
+                      "data: the edge is %s, below privacy.lowest_trust.personal (%s)",
+                      trust_level_name(sc->tier[LOCATION_EDGE].trust),
+                      trust_level_name(p->lowest_trust[PRIVACY_PERSONAL]));
+}
+
 int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
 {
     struct ydoc_node *root = ydoc_root(doc);
@@ -297,6 +319,8 @@ int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err)
         scenario_load_edge_cloud(sc, root, err) != 0 ||
         scenario_load_orchestrator(sc, root, err) != 0 ||
         rag_config_load(&sc->rag, root, sc->tier[LOCATION_EDGE].present, err) != 0 ||
+        trust_policy_load(&sc->privacy, root, err) != 0 ||
+        scenario_check_rag_trust(sc, root, err) != 0 ||
         outputs_config_load(&sc->outputs, root, err) != 0 ||
         scenario_load_slo(sc, root, err) != 0 || scenario_bind_classes(sc, err) != 0)
         return -1;

@@ -27,6 +27,7 @@
 #include "request.h"
 #include "server.h"
 #include "thermal.h"
+#include "trust.h"
 #include "workload.h"
 #include "ydoc.h"
 
@@ -57,6 +58,8 @@ struct tier_config {
     struct server_config server;
     struct llm_quality quality;
     struct guidance_config guidance; /* GKT: the tier writes guidance, devices finish */
+    enum trust_level trust; /* `trust` (trust.h); default edge enterprise-edge, cloud third-party */
+    int64_t attestation_ns; /* private-cloud: charged once per request that reaches the tier */
 };
 
 struct scenario {
@@ -72,6 +75,7 @@ struct scenario {
     struct netlink_config edge_cloud; /* up: edge → cloud */
     enum location orchestrator;       /* where the arbiter runs */
     struct rag_config rag;
+    struct trust_policy privacy; /* `privacy`: who may see which class of request */
     /* Service-level objective (`slo: {ttft_ms, tpot_ms, e2e_ms}`): a served request meets it
      * when it is within every target given; INFINITY when not given. */
     double slo_ttft_ms, slo_tpot_ms, slo_e2e_ms;
@@ -79,6 +83,24 @@ struct scenario {
     struct accuracy_datasets *datasets; /* replayed correctness files, shared by all models */
     struct arbiter_config arbiter;
 };
+
+/* The trust level of tier loc: the device's own, or the server tier's `trust`. */
+static inline enum trust_level scenario_trust(const struct scenario *sc, enum location loc)
+{
+    return loc == LOCATION_DEVICE ? TRUST_DEVICE : sc->tier[loc].trust;
+}
+
+/* The lowest trust level that has seen req: the device's, or that of a tier its prompt
+ * reached (request.h, tiers_seen). */
+static inline enum trust_level scenario_lowest_trust_seen(const struct scenario *sc,
+                                                          const struct request *req)
+{
+    enum trust_level lowest = TRUST_DEVICE;
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
+        if (request_seen_by(req, (enum location)loc) && sc->tier[loc].trust < lowest)
+            lowest = sc->tier[loc].trust;
+    return lowest;
+}
 
 /* Reads the scenario at the document root. On error the scenario is left freeable. */
 int scenario_load(struct scenario *sc, struct ydoc *doc, struct error *err);

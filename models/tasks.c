@@ -38,6 +38,32 @@ static int task_read_length(struct ydoc_node *map, const char *key, bool lengths
     return dist_parse(d, n, err);
 }
 
+/* `privacy: {personal: p, confidential: q}` (p + q <= 1, the rest public), or the older
+ * `private_share: p`, which means `privacy: {personal: p}`. */
+static int task_read_privacy(struct task_class *c, struct ydoc_node *item, struct error *err)
+{
+    struct ydoc_node *map = ydoc_get(item, "privacy"), *legacy = ydoc_get(item, "private_share");
+    double *share = c->privacy_share;
+    if (map && legacy)
+        return ydoc_error(legacy, err,
+                          "give privacy or private_share, not both (private_share: p means "
+                          "privacy: {personal: p})");
+    if (legacy)
+        return ydoc_read_f64(item, "private_share", RANGE_UNIT, &share[PRIVACY_PERSONAL], err);
+    if (!map)
+        return 0;
+    if (ydoc_expect(map, YDOC_MAP, err) != 0 ||
+        ydoc_read_f64(map, "personal", RANGE_UNIT, &share[PRIVACY_PERSONAL], err) != 0 ||
+        ydoc_read_f64(map, "confidential", RANGE_UNIT, &share[PRIVACY_CONFIDENTIAL], err) != 0)
+        return -1;
+    if (share[PRIVACY_PERSONAL] + share[PRIVACY_CONFIDENTIAL] > 1.0 + 1e-12)
+        return ydoc_error(map, err,
+                          "personal (%g) and confidential (%g) shares add up to more than 1 (the "
+                          "rest of the class is public)",
+                          share[PRIVACY_PERSONAL], share[PRIVACY_CONFIDENTIAL]);
+    return 0;
+}
+
 /* Reads one class from a map of the `tasks` list. */
 static int task_read_class(struct task_class *c, struct ydoc_node *item, bool lengths_from_arrivals,
                            struct error *err)
@@ -58,7 +84,7 @@ static int task_read_class(struct task_class *c, struct ydoc_node *item, bool le
     if ((difficulty = ydoc_get(item, "difficulty")) &&
         dist_parse(&c->difficulty, difficulty, err) != 0)
         return -1;
-    return ydoc_read_f64(item, "private_share", RANGE_UNIT, &c->private_share, err) ||
+    return task_read_privacy(c, item, err) ||
            ydoc_read_f64(item, "rag_share", RANGE_UNIT, &c->rag_share, err);
 }
 
@@ -192,7 +218,13 @@ void task_draw(const struct task_set *set, gsl_rng *rng, struct task_draw *out)
     out->output_tokens = task_tokens(dist_sample(&c->output_tokens, rng), set->max_output_tokens);
     out->difficulty = dist_sample(&c->difficulty, rng);
     double u_private = gsl_rng_uniform(rng), u_rag = gsl_rng_uniform(rng);
-    out->is_private = u_private < c->private_share;
+    /* [0, p) personal, [p, p + q) confidential: adding confidential requests to a class
+     * leaves its personal ones as they were. */
+    double personal = c->privacy_share[PRIVACY_PERSONAL];
+    out->privacy = u_private < personal ? PRIVACY_PERSONAL
+                   : u_private < personal + c->privacy_share[PRIVACY_CONFIDENTIAL]
+                       ? PRIVACY_CONFIDENTIAL
+                       : PRIVACY_PUBLIC;
     out->needs_rag = u_rag < c->rag_share;
 }
 

@@ -4,7 +4,7 @@
  *   workload:
  *     tasks:
  *       - {name: chat, share: 0.7, prompt_tokens: ..., output_tokens: ..., difficulty: ...,
- *          private_share: 0.2, rag_share: 0}
+ *          privacy: {personal: 0.2, confidential: 0.05}, rag_share: 0}
  *       - {name: code, share: 0.3, ...}
  *     max_prompt_tokens: 8192     # clamps applied to every class
  *     max_output_tokens: 2048
@@ -12,15 +12,19 @@
  * Each request belongs to class i with probability share_i / Σ share: shares must be > 0 and
  * are normalised by their sum, so 70/30, 0.7/0.3 and 7/3 mean the same mix. Without `tasks`,
  * one class named "default" is made from the workload-level prompt_tokens and output_tokens
- * (required then), with difficulty 0 and no private or RAG requests.
+ * (required then), with difficulty 0, every request public and none needing RAG.
+ *
+ * Privacy classes (trust.h): `privacy: {personal: p, confidential: q}` with p + q <= 1; the
+ * rest is public. The older `private_share: p` means `privacy: {personal: p}`.
  *
  * A draw (task_draw) takes, in this order, from the generator passed in: one uniform for the
  * class (inverse CDF over the cumulative shares), the prompt length, the output length, the
  * difficulty, then one uniform for privacy and one for RAG — the two uniforms are drawn even
- * when the share is 0 or 1, so that changing private_share or rag_share in a variant does
- * not shift any other request's draws (common random numbers, DESIGN §3). A request is
- * private iff its uniform u < private_share, and needs RAG iff its uniform < rag_share, so
- * the two flags are independent of each other and of the lengths.
+ * when the share is 0 or 1, so that changing the privacy shares or rag_share in a variant
+ * does not shift any other request's draws (common random numbers, DESIGN §3). With u the
+ * privacy uniform, a request is personal iff u < p, confidential iff p <= u < p + q, public
+ * otherwise; it needs RAG iff its uniform < rag_share, so privacy and RAG are independent
+ * of each other and of the lengths.
  *
  * Lengths are rounded to the nearest integer, raised to at least 1 and capped at the
  * workload's max_prompt_tokens / max_output_tokens. Difficulty is the item-response
@@ -43,6 +47,7 @@
 
 #include "dist.h"
 #include "error.h"
+#include "trust.h"
 #include "ydoc.h"
 
 struct task_class {
@@ -52,8 +57,8 @@ struct task_class {
     struct dist prompt_tokens; /* tokens; constant 1 when lengths come from arrivals */
     struct dist output_tokens; /* tokens; likewise */
     struct dist difficulty;    /* logit; default constant 0 */
-    double private_share;      /* probability that a request is private, [0, 1] */
-    double rag_share;          /* probability that a request needs retrieval, [0, 1] */
+    double privacy_share[PRIVACY_CLASS_COUNT]; /* personal, confidential; public unused */
+    double rag_share; /* probability that a request needs retrieval, [0, 1] */
 };
 
 struct task_set {
@@ -70,7 +75,7 @@ struct task_draw {
     uint32_t prompt_tokens;
     uint32_t output_tokens;
     double difficulty;
-    bool is_private;
+    enum privacy_class privacy;
     bool needs_rag;
 };
 

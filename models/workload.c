@@ -31,6 +31,6 @@ void workload_fill_request(const struct workload_config *cfg, const struct arriv
     req->prompt_tokens = d.prompt_tokens;
     req->output_tokens = d.output_tokens;
     req->difficulty = d.difficulty;
-    req->is_private = d.is_private;
+    req->privacy = d.privacy;
     req->needs_rag = d.needs_rag;
 }

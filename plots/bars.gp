@@ -4,7 +4,8 @@
 # haisim writes the variables above this line:
 #   datafile   the .dat file: label, then shares of served requests run on the device,
 #              edge, cloud; then fractions of arrived requests completed, served by the
-#              device after a link failure (fallback), failed on the network, rejected
+#              device after a link failure (fallback), failed on the network, rejected,
+#              refused (no tier the request's privacy class allows could take it)
 #   outfile    the image; terminal_name / terminal_size (expanded as macros with @) pick
 #              its format (pngcairo or svg) and size in pixels
 #   chart_title, nbars
@@ -32,5 +33,6 @@ set title 'how requests ended'
 plot datafile using 5:xtic(1) title 'completed' linecolor rgb '#55a868', \
      '' using 6 title 'fallback' linecolor rgb '#ccb974', \
      '' using 7 title 'failed (network)' linecolor rgb '#c44e52', \
-     '' using 8 title 'rejected' linecolor rgb '#8172b3'
+     '' using 8 title 'rejected' linecolor rgb '#8172b3', \
+     '' using 9 title 'refused (privacy)' linecolor rgb '#937860'
 unset multiplot

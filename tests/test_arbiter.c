@@ -48,9 +48,12 @@ static double sum_of(const struct experiment_results *res, size_t v, const char 
     return mean_of(res, v, metric) * (double)res->n_reps;
 }
 
-/* A device population and a cloud with zero-delay links; %s: accuracy maps and the rest. */
+/* A device population and a cloud with zero-delay links; %s: accuracy maps and the rest.
+ * These tests measure the policies' own choices, so the privacy rule is off: on, it would
+ * keep the 25 % personal requests from the (third-party) cloud whatever the policy chose
+ * (trust.h; tests/test_trust.c checks that). */
 static const char base_fmt[] =
-    "name: arbiters\nseed: 11\nreplications: %d\nrun: {%s}\n"
+    "name: arbiters\nseed: 11\nreplications: %d\nrun: {%s}\nprivacy: {enforce: false}\n"
     "devices:\n  count: 1000\n"
     "  model: {prefill_tok_s: 1.0e6, decode_tok_s: 1.0e6, accuracy: %s}\n"
     "  workload:\n    arrival: {process: poisson, rate_rps: 10}\n"

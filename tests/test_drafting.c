@@ -92,6 +92,29 @@ static void drafting_is_booked_on_the_device_with_its_energy(void **state)
     experiment_free(&ex);
 }
 
+/* A one-token answer is complete with the first result, while the device is still
+ * prefilling to draft: the request ends once that job is done (it once waited forever). */
+static void a_one_token_answer_ends_while_the_device_still_prefills(void **state)
+{
+    const char *text =
+        "name: short\nseed: 2\nrun: {requests: 3}\n"
+        "devices:\n  model: {prefill_tok_s: 100, decode_tok_s: 500}\n"
+        "  workload: {arrival: {rate_rps: 1}, prompt_tokens: 100, output_tokens: 1}\n"
+        "  network: {cloud: {rtt_ms: 10, up_mbps: 1.0e9, down_mbps: 1.0e9, overhead_bytes: 0, "
+        "bytes_per_token: 0}}\n"
+        "cloud:\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 50}\n"
+        "  speculation: {gamma: 4, alpha: 0.8, drafter: device}\n"
+        "arbiter: cloud\n";
+    struct experiment ex;
+    struct experiment_results res = run_text(&ex, text);
+    printf("  %.0f of 3 one-token answers completed, e2e %.3f ms\n",
+           value(&res, 0, "requests_completed"), value(&res, 0, "e2e_ms_mean"));
+    assert_true(value(&res, 0, "requests_completed") == 3);
+    assert_true(fabs(value(&res, 0, "e2e_ms_mean") - 10.0) < 1e-3);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
 /* RTT 60 ms, alpha 0.9, t_d 2 ms, T 20 ms: E(γ)/(γ t_d + 80 ms) is largest at a large γ.
  * Adaptive gamma, started at 2, should come within 3 % of the best fixed gamma's TPOT. */
 static void adaptive_gamma_comes_close_to_the_best_fixed_gamma(void **state)
@@ -272,6 +295,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(drafting_is_booked_on_the_device_with_its_energy),
+        cmocka_unit_test(a_one_token_answer_ends_while_the_device_still_prefills),
         cmocka_unit_test(adaptive_gamma_comes_close_to_the_best_fixed_gamma),
         cmocka_unit_test(alpha_by_class_sets_each_class_acceptance),
         cmocka_unit_test(distributions_payload_adds_a_vocabulary_per_draft_token),

@@ -38,16 +38,23 @@ static const struct expected_path paths[] = {
     {"cloud/cloud", 110, 120, 500, 11 * 104},
 };
 
-/* Loads and runs tests/scenarios/NAME.yaml; fails the test on any error. */
-static void run_scenario(const char *name, struct experiment *ex, struct experiment_results *res)
+/* Loads tests/scenarios/NAME.yaml with the `--set` overrides sets[0..n_sets) and runs it;
+ * fails the test on any error. */
+static void run_scenario_with(const char *name, const char *const *sets, size_t n_sets,
+                              struct experiment *ex, struct experiment_results *res)
 {
     char path[1024];
     snprintf(path, sizeof path, "%s/tests/scenarios/%s.yaml", HAISIM_SOURCE_DIR, name);
-    struct experiment_options opt = {0};
+    struct experiment_options opt = {.sets = sets, .n_sets = n_sets};
     struct error err;
     error_clear(&err);
     if (experiment_load(ex, path, &opt, &err) != 0 || experiment_run(ex, res, &err) != 0)
         fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
+}
+
+static void run_scenario(const char *name, struct experiment *ex, struct experiment_results *res)
+{
+    run_scenario_with(name, NULL, 0, ex, res);
 }
 
 static double value(const struct experiment_results *res, size_t v, const char *metric)
@@ -81,11 +88,55 @@ static void every_path_matches_its_hand_worked_timeline(void **state)
     experiment_free(&ex);
 }
 
+/* Private-cloud tiers (trust.h) on the paths of tests/scenarios/journey.yaml: the edge
+ * attested in 30 ms, the cloud in 40 ms. A request pays each private-cloud tier its prompt
+ * reaches once, when it first arrives there, and nothing else changes, so each path's TTFT
+ * and end-to-end latency are the table's above plus the attestations on its way:
+ *  device/edge   5 + 30 + 100 + 5 = 140; last 5 + 30 + 200 + 5 = 240
+ *  device/cloud  50 + 40 + 10 + 50 = 150; last 160
+ *  edge/device   up 5, attest 30, control 5, then the device: 1040, 2040
+ *  edge/edge     the orchestrator and the server are one tier, attested once: 140, 240
+ *  edge/cloud    5 + 30 + 20 + 40 = 95 at the cloud; first 105 + 20 + 5 = 130; last 140
+ *  cloud/device  50 + 40 + 50 + 1000 = 1140; 2140
+ *  cloud/edge    50 + 40 + 20 + 30 = 140 at the edge; first 240 + 5 = 245; last 345
+ *  cloud/cloud   attested once: 150, 160
+ * A third variant gives attestation_ms to a tier that is not private-cloud: it is read
+ * and checked but costs nothing (a sweep may switch trust alone). */
+static void private_cloud_attestation_is_paid_once_per_tier_reached(void **state)
+{
+    static const double extra_ms[] = {0, 30, 40, 30, 30, 70, 40, 70, 40};
+    static const char *const sets[] = {"edge.trust=private-cloud", "edge.attestation_ms=30",
+                                       "cloud.trust=private-cloud", "cloud.attestation_ms=40"};
+    static const char *const unused[] = {"cloud.attestation_ms=40"};
+    struct experiment ex, ex_unused;
+    struct experiment_results res, res_unused;
+    run_scenario_with("journey", sets, 4, &ex, &res);
+    run_scenario_with("journey", unused, 1, &ex_unused, &res_unused);
+    assert_int_equal(ex.n_variants, sizeof paths / sizeof paths[0]);
+    for (size_t v = 0; v < ex.n_variants; v++) {
+        const struct expected_path *base = &paths[v];
+        double ttft = value(&res, v, "ttft_ms_mean"), e2e = value(&res, v, "e2e_ms_mean");
+        printf("  %-13s ttft %8.3f ms (want %6.0f)  e2e %8.3f ms (want %6.0f)\n", base->variant,
+               ttft, base->ttft_ms + extra_ms[v], e2e, base->e2e_ms + extra_ms[v]);
+        assert_true(fabs(ttft - (base->ttft_ms + extra_ms[v])) < 1e-5);
+        assert_true(fabs(e2e - (base->e2e_ms + extra_ms[v])) < 1e-5);
+        /* The attestation is not the server's time. */
+        assert_true(fabs(value(&res, v, "ttft_server_ms_mean") -
+                         value(&res_unused, v, "ttft_server_ms_mean")) < 1e-9);
+        assert_true(fabs(value(&res_unused, v, "ttft_ms_mean") - base->ttft_ms) < 1e-5);
+        assert_true(fabs(value(&res_unused, v, "e2e_ms_mean") - base->e2e_ms) < 1e-5);
+    }
+    experiment_results_free(&res);
+    experiment_free(&ex);
+    experiment_results_free(&res_unused);
+    experiment_free(&ex_unused);
+}
+
 /* Sum of the outcome counts of replication r. */
 static double outcomes(const struct experiment_results *res, size_t v, size_t r)
 {
     const char *names[] = {"requests_completed", "requests_fallback", "requests_failed_network",
-                           "requests_rejected"};
+                           "requests_rejected", "requests_refused"};
     double sum = 0;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         sum += experiment_value(res, v, r)[metric_find(names[i])];
@@ -143,6 +194,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_path_matches_its_hand_worked_timeline),
+        cmocka_unit_test(private_cloud_attestation_is_paid_once_per_tier_reached),
         cmocka_unit_test(outages_send_requests_back_to_the_device_or_fail_them),
         cmocka_unit_test(edge_link_failures_end_every_request_once),
     };

@@ -231,8 +231,6 @@ static void audit_request_end(void *ctx, const struct run *run, const struct req
     }
     if (req->energy_j < 0 || req->bytes_up < 0 || req->bytes_down < 0)
         audit_violation(a, req, "negative energy or bytes");
-    if (req->prompt_reached_cloud && !req->prompt_left_device)
-        audit_violation(a, req, "prompt in the cloud without leaving the device");
     bool served = req->outcome == OUTCOME_COMPLETED || req->outcome == OUTCOME_FALLBACK;
     if (served) {
         /* Along the way: arrival ≤ tier ≤ service ≤ first token ≤ last token, and each
@@ -271,8 +269,8 @@ static void audit_request_end(void *ctx, const struct run *run, const struct req
         if (req->outcome == OUTCOME_COMPLETED && req->end_ns != req->last_token_user_ns)
             audit_violation(a, req, "completed before its last token reached the user");
         if (req->outcome == OUTCOME_COMPLETED && req->location != LOCATION_DEVICE &&
-            !req->prompt_left_device)
-            audit_violation(a, req, "served remotely but the prompt never left the device");
+            !request_seen_by(req, req->location))
+            audit_violation(a, req, "served remotely but the prompt never reached that tier");
     }
     if (req->arrival_ns < run->warmup_ns)
         return;
@@ -309,8 +307,12 @@ static void audit_check(const struct audit *a, const struct one_run *o)
     assert_true(a->ended == o->arrivals); /* every request created ended once */
     for (uint64_t id = 0; id < a->n_ids && id < o->arrivals; id++)
         assert_int_equal(a->seen[id], 1);
-    const char *names[] = {NULL, "requests_completed", "requests_fallback",
-                           "requests_failed_network", "requests_rejected"};
+    const char *names[] = {NULL,
+                           "requests_completed",
+                           "requests_fallback",
+                           "requests_failed_network",
+                           "requests_rejected",
+                           "requests_refused"};
     assert_true(metric(x, "requests_arrived") == (double)a->measured);
     assert_true(a->outcomes[OUTCOME_PENDING] == 0);
     for (int k = 1; k < OUTCOME_COUNT; k++)
@@ -638,15 +640,20 @@ static void replayed_mmlu_accuracy_matches_the_published_shares(void **state)
 /* --- 6. privacy --- */
 
 /* tests/scenarios/sys_privacy.yaml: private_share 0.3 of 4000 requests; the header lists
- * the exposure each placement must give. */
+ * the exposure each placement must give, without and with the privacy rule. With it, the
+ * private requests are either kept on the device (rerouted) or, when the orchestrator may
+ * not see them, refused; the public ones go where the policy sends them. */
 static void private_prompts_are_exposed_exactly_where_they_travel(void **state)
 {
     static const struct {
         const char *variant;
         double exposed, cloud;
+        bool rerouted, refused; /* all private requests, none of the others */
     } want[] = {
-        {"device/device", 0, 0}, {"device/cloud", 1, 1}, {"device/edge", 1, 0},
-        {"edge/device", 1, 0},   {"edge/cloud", 1, 1},
+        {"device/device", 0, 0, false, false},  {"device/cloud", 1, 1, false, false},
+        {"device/edge", 1, 0, false, false},    {"edge/device", 1, 0, false, false},
+        {"edge/cloud", 1, 1, false, false},     {"device/cloud kept", 0, 0, true, false},
+        {"edge/cloud kept", 1, 0, true, false}, {"cloud/cloud kept", 0, 0, false, true},
     };
     struct experiment *ex = new_experiment(state);
     struct experiment_results *res = new_results(state);
@@ -668,6 +675,11 @@ static void private_prompts_are_exposed_exactly_where_they_travel(void **state)
         assert_true(fabs(priv / arrived - 0.3) <= 4 * se);
         assert_true(exposed == want[i].exposed);
         assert_true(cloud == want[i].cloud);
+        assert_true(value(res, v, "requests_privacy_rerouted") == (want[i].rerouted ? priv : 0));
+        assert_true(value(res, v, "requests_refused") == (want[i].refused ? priv : 0));
+        if (want[i].rerouted || want[i].refused) /* the public requests still go up */
+            assert_true(fabs(value(res, v, "share_cloud") * value(res, v, "requests_completed") -
+                             (arrived - priv)) < 1e-6);
     }
 }
 
@@ -702,6 +714,7 @@ static const struct expected_rag rag_paths[] = {
     {"device/device", 1540, 2540, 1500, 500, 300}, {"edge/device", 1540, 2540, 1500, 500, 300},
     {"edge/edge", 190, 290, 150, 500, 1144},       {"device/edge", 200, 300, 150, 1200, 1444},
     {"on-device/cloud", 145, 155, 15, 700, 1144},  {"personal/cloud", 155, 165, 15, 1200, 1444},
+    {"personal/kept", 1540, 2540, 1500, 500, 300},
 };
 
 static void retrieval_paths_match_their_hand_worked_timelines(void **state)
@@ -732,6 +745,19 @@ static void retrieval_paths_match_their_hand_worked_timelines(void **state)
     assert_true(value(res, personal, "private_exposed_share") == 1);
     assert_true(value(res, personal, "private_cloud_share") == 1);
     assert_true(value(res, variant_index(ex, "device/cloud"), "private_requests") == 0);
+    /* With the privacy rule on, the personal request is kept on the device (the timeline
+     * of device/device): the edge saw its query, the cloud nothing. */
+    size_t kept = variant_index(ex, "personal/kept");
+    assert_true(value(res, kept, "share_device") == 1);
+    assert_true(value(res, kept, "requests_privacy_rerouted") == 1);
+    assert_true(value(res, kept, "private_cloud_share") == 0);
+    assert_true(value(res, kept, "exposed_requests_enterprise_edge") == 1);
+    assert_true(value(res, kept, "exposed_requests_third_party_api") == 0);
+    assert_true(value(res, personal, "exposed_requests_third_party_api") == 1);
+    assert_true(value(res, personal, "exposed_tokens_third_party_api") == 150);
+    assert_true(value(res, personal, "exposed_tokens_enterprise_edge") == 100);
+    assert_true(value(res, personal, "privacy_violations") == 1);
+    assert_true(value(res, kept, "privacy_violations") == 0);
 }
 
 /* --- outages at known instants --- */

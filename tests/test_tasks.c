@@ -93,7 +93,7 @@ static void without_tasks_one_default_class_uses_workload_lengths(void **state)
         assert_int_equal(d.prompt_tokens, 200);
         assert_true(d.output_tokens >= 10 && d.output_tokens <= 20);
         assert_true(d.difficulty == 0.0);
-        assert_false(d.is_private);
+        assert_int_equal(d.privacy, PRIVACY_PUBLIC);
         assert_false(d.needs_rag);
     }
     gsl_rng_free(rng);
@@ -116,18 +116,20 @@ static const char mix[] = "workload:\n"
                           "      prompt_tokens: 2000\n"
                           "      output_tokens: {dist: gamma, mean: 120, cv: 0.5}\n"
                           "      difficulty: {dist: normal, mean: 1, sd: 0.5}\n"
+                          "      privacy: {personal: 0.3, confidential: 0.2}\n"
                           "    - name: secret\n"
                           "      share: 1\n"
                           "      prompt_tokens: 80\n"
                           "      output_tokens: 20\n"
                           "      difficulty: -2\n"
-                          "      private_share: 1\n";
+                          "      privacy: {confidential: 1}\n";
 
 /* Shares 7 : 2 : 1 normalise to 0.7, 0.2, 0.1. Class counts over N draws: Pearson's
  * chi-square with 2 degrees of freedom must not reject at 0.1 %. Per class: length means
  * against the distributions' means (SE sd/√n; rounding to whole tokens moves a mean by far
- * less than a token), difficulty mean, and the private and RAG fractions (binomial SE
- * √(p(1−p)/n)); the two flags are independent, so P(private and RAG) = 0.25 · 0.4. */
+ * less than a token), difficulty mean, and the privacy-class and RAG fractions (binomial SE
+ * √(p(1−p)/n)); privacy and RAG are independent, so P(private and RAG) = 0.25 · 0.4.
+ * chat's `private_share: 0.25` is the older spelling of `privacy: {personal: 0.25}`. */
 static void shares_lengths_and_flags_follow_the_classes(void **state)
 {
     struct task_set set;
@@ -142,7 +144,7 @@ static void shares_lengths_and_flags_follow_the_classes(void **state)
     enum { N = 200000 };
     gsl_rng *rng = rng_stream_new(7, 0, "workload");
     double n[3] = {0}, prompt[3] = {0}, output[3] = {0}, difficulty[3] = {0};
-    double is_private[3] = {0}, rag[3] = {0}, both = 0;
+    double personal[3] = {0}, confidential[3] = {0}, rag[3] = {0}, both = 0;
     for (int i = 0; i < N; i++) {
         struct task_draw d;
         task_draw(&set, rng, &d);
@@ -152,9 +154,10 @@ static void shares_lengths_and_flags_follow_the_classes(void **state)
         prompt[c] += d.prompt_tokens;
         output[c] += d.output_tokens;
         difficulty[c] += d.difficulty;
-        is_private[c] += d.is_private;
+        personal[c] += d.privacy == PRIVACY_PERSONAL;
+        confidential[c] += d.privacy == PRIVACY_CONFIDENTIAL;
         rag[c] += d.needs_rag;
-        both += c == 0 && d.is_private && d.needs_rag;
+        both += c == 0 && d.privacy != PRIVACY_PUBLIC && d.needs_rag;
     }
     double chi2 = 0;
     for (int c = 0; c < 3; c++)
@@ -166,25 +169,30 @@ static void shares_lengths_and_flags_follow_the_classes(void **state)
 
     check_mean("chat prompt mean", prompt[0] / n[0], 300, 150 / sqrt(n[0]));
     check_mean("chat output mean", output[0] / n[0], 50, 50 / sqrt(n[0]));
-    check_mean("chat private fraction", is_private[0] / n[0], 0.25, sqrt(0.25 * 0.75 / n[0]));
+    check_mean("chat personal fraction", personal[0] / n[0], 0.25, sqrt(0.25 * 0.75 / n[0]));
+    assert_true(confidential[0] == 0);
     check_mean("chat RAG fraction", rag[0] / n[0], 0.4, sqrt(0.4 * 0.6 / n[0]));
     check_mean("chat private and RAG", both / n[0], 0.1, sqrt(0.1 * 0.9 / n[0]));
     assert_true(difficulty[0] == 0.0); /* the default */
     assert_true(prompt[1] == 2000 * n[1]);
     check_mean("code output mean", output[1] / n[1], 120, 60 / sqrt(n[1]));
     check_mean("code difficulty mean", difficulty[1] / n[1], 1, 0.5 / sqrt(n[1]));
-    assert_true(is_private[1] == 0 && rag[1] == 0);
-    assert_true(is_private[2] == n[2]); /* private_share 1: every request */
+    check_mean("code personal fraction", personal[1] / n[1], 0.3, sqrt(0.3 * 0.7 / n[1]));
+    check_mean("code confidential fraction", confidential[1] / n[1], 0.2, sqrt(0.2 * 0.8 / n[1]));
+    assert_true(rag[1] == 0);
+    assert_true(confidential[2] == n[2]); /* confidential: 1, every request */
     assert_true(difficulty[2] == -2 * n[2]);
     gsl_rng_free(rng);
     task_set_free(&set);
 }
 
 /* Changing private_share in a variant must not move any other draw: the privacy and RAG
- * uniforms are drawn whatever the shares (common random numbers). */
+ * uniforms are drawn whatever the shares (common random numbers). Adding confidential
+ * requests on top of a personal share (c) keeps every personal request personal, and takes
+ * the confidential ones from the public ones only. */
 static void private_share_does_not_shift_other_draws(void **state)
 {
-    struct task_set a, b;
+    struct task_set a, b, c;
     load_ok("workload:\n  tasks:\n"
             "    - {name: x, share: 1, prompt_tokens: {dist: exponential, mean: 100},\n"
             "       output_tokens: {dist: exponential, mean: 10}}\n"
@@ -197,25 +205,44 @@ static void private_share_does_not_shift_other_draws(void **state)
             "    - {name: y, share: 3, prompt_tokens: 50, output_tokens: 5,\n"
             "       difficulty: {dist: normal, mean: 0, sd: 1}, rag_share: 1}\n",
             false, &b);
+    load_ok("workload:\n  tasks:\n"
+            "    - {name: x, share: 1, prompt_tokens: {dist: exponential, mean: 100},\n"
+            "       output_tokens: {dist: exponential, mean: 10},\n"
+            "       privacy: {personal: 0.5, confidential: 0.3}}\n"
+            "    - {name: y, share: 3, prompt_tokens: 50, output_tokens: 5,\n"
+            "       difficulty: {dist: normal, mean: 0, sd: 1}, rag_share: 1}\n",
+            false, &c);
     gsl_rng *ra = rng_stream_new(11, 0, "workload"), *rb = rng_stream_new(11, 0, "workload");
-    int private_count = 0;
+    gsl_rng *rc = rng_stream_new(11, 0, "workload");
+    int private_count = 0, confidential_count = 0;
     for (int i = 0; i < 2000; i++) {
-        struct task_draw da, db;
+        struct task_draw da, db, dc;
         task_draw(&a, ra, &da);
         task_draw(&b, rb, &db);
+        task_draw(&c, rc, &dc);
+        assert_int_equal(dc.class_index, db.class_index);
+        assert_int_equal(dc.prompt_tokens, db.prompt_tokens);
+        if (db.privacy == PRIVACY_PERSONAL)
+            assert_int_equal(dc.privacy, PRIVACY_PERSONAL);
+        else
+            assert_true(dc.privacy != PRIVACY_PERSONAL);
+        confidential_count += dc.privacy == PRIVACY_CONFIDENTIAL;
         assert_int_equal(da.class_index, db.class_index);
         assert_int_equal(da.prompt_tokens, db.prompt_tokens);
         assert_int_equal(da.output_tokens, db.output_tokens);
         assert_true(da.difficulty == db.difficulty);
-        assert_false(da.is_private || da.needs_rag);
+        assert_false(da.privacy != PRIVACY_PUBLIC || da.needs_rag);
         assert_true(db.needs_rag == (db.class_index == 1));
-        private_count += db.is_private;
+        assert_true(db.privacy == PRIVACY_PUBLIC || db.privacy == PRIVACY_PERSONAL);
+        private_count += db.privacy != PRIVACY_PUBLIC;
     }
-    assert_true(private_count > 0); /* the flags did change */
+    assert_true(private_count > 0 && confidential_count > 0); /* the classes did change */
     gsl_rng_free(ra);
     gsl_rng_free(rb);
+    gsl_rng_free(rc);
     task_set_free(&a);
     task_set_free(&b);
+    task_set_free(&c);
 }
 
 /* --- clamps and trace lengths --- */
@@ -318,6 +345,23 @@ static void bad_input_is_located(void **state)
     load_fails("workload:\n  tasks:\n"
                "    - {name: a, share: 1, prompt_tokens: 1, output_tokens: 1, rag_share: -0.1}\n",
                false, "[0, 1]", 3, 74, "workload.tasks[0].rag_share");
+    /* Privacy classes (trust.h). */
+    load_fails("workload:\n  tasks:\n"
+               "    - {name: a, share: 1, prompt_tokens: 1, output_tokens: 1,\n"
+               "       privacy: {personal: 0.7, confidential: 0.4}}\n",
+               false, "add up to more than 1", 4, 17, "workload.tasks[0].privacy");
+    load_fails("workload:\n  tasks:\n"
+               "    - {name: a, share: 1, prompt_tokens: 1, output_tokens: 1,\n"
+               "       privacy: {confidential: 2}}\n",
+               false, "[0, 1]", 4, 32, "workload.tasks[0].privacy.confidential");
+    load_fails("workload:\n  tasks:\n"
+               "    - {name: a, share: 1, prompt_tokens: 1, output_tokens: 1,\n"
+               "       privacy: 0.5}\n",
+               false, "expected a map", 4, 17, "workload.tasks[0].privacy");
+    load_fails("workload:\n  tasks:\n"
+               "    - {name: a, share: 1, prompt_tokens: 1, output_tokens: 1,\n"
+               "       privacy: {personal: 0.5}, private_share: 0.5}\n",
+               false, "not both", 4, 49, "workload.tasks[0].private_share");
     load_fails("workload:\n  tasks:\n"
                "    - {name: a, share: 1, prompt_tokens: 1, output_tokens: 1,\n"
                "       difficulty: {dist: normal, mean: 0}}\n",
