@@ -111,10 +111,16 @@ static struct netlink_result journey_transmit(struct run *run, struct request *r
 
 /* Whether the privacy rule lets tier loc see req (trust.h): the device always may; with
  * the rule off, every tier may. One comparison per hop. */
-static bool journey_may_see(const struct run *run, const struct request *req, enum location loc)
+static bool journey_class_may_see(const struct run *run, enum privacy_class privacy,
+                                  enum location loc)
 {
     const struct trust_policy *rule = &run->sc->privacy;
-    return !rule->enforce || trust_allows(rule, req->privacy, scenario_trust(run->sc, loc));
+    return !rule->enforce || trust_allows(rule, privacy, scenario_trust(run->sc, loc));
+}
+
+static bool journey_may_see(const struct run *run, const struct request *req, enum location loc)
+{
+    return journey_class_may_see(run, req->privacy, loc);
 }
 
 /* As journey_transmit; on_arrival(req) runs when it arrives, on_failure(req) when the link
@@ -437,8 +443,13 @@ static void journey_query_at_edge(struct sim *sim, void *payload)
 void journey_start(struct run *run, struct request *req)
 {
     const struct rag_config *rag = &run->sc->rag;
-    if (!journey_may_see(run, req, run->sc->orchestrator)) {
-        /* Refused before anything else (retrieval can only raise its class). */
+    /* Personal documents will make it personal: refused before anything else (before its
+     * query reaches the edge) when its orchestrator may not see it then. */
+    enum privacy_class after_retrieval =
+        req->needs_rag && rag->present && rag->personal && req->privacy < PRIVACY_PERSONAL
+            ? PRIVACY_PERSONAL
+            : req->privacy;
+    if (!journey_class_may_see(run, after_retrieval, run->sc->orchestrator)) {
         journey_refuse(run, req, REFUSAL_ORCHESTRATOR);
     } else if (!req->needs_rag || !rag->present) {
         journey_to_orchestrator(run, req);

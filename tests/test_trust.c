@@ -361,6 +361,9 @@ static void random_scenario(struct text *t, gsl_rng *rng, uint64_t seed)
     if (ops->decides_speculation)
         drafting[to] = true;
     static const char drafting_map[] = "  speculation: {drafter: device, gamma: 3, alpha: 0.7}\n";
+    /* GKT guidance at a tier without drafting (the two are exclusive). */
+    bool guiding[LOCATION_COUNT] = {false, gsl_rng_uniform(rng) < 0.3, gsl_rng_uniform(rng) < 0.3};
+    static const char guidance_map[] = "  guidance: {tokens: 5, half_tokens: 10}\n";
     int rag = edge ? (int)pick(rng, 3) : (int)pick(rng, 2); /* none, device, edge */
     bool personal = gsl_rng_uniform(rng) < 0.5;
     if (rag == 2 && personal && edge_trust < floors[PRIVACY_PERSONAL])
@@ -406,6 +409,8 @@ static void random_scenario(struct text *t, gsl_rng *rng, uint64_t seed)
         put(t, "  model: {prefill_tok_s: 20000, decode_tok_s: 200, accuracy: {skill: 1}}\n");
         if (drafting[LOCATION_EDGE])
             put(t, drafting_map);
+        else if (guiding[LOCATION_EDGE])
+            put(t, guidance_map);
         if (cloud) {
             put(t, "  network:\n    cloud: ");
             put_link(t, rng, 30, failures);
@@ -420,6 +425,8 @@ static void random_scenario(struct text *t, gsl_rng *rng, uint64_t seed)
             remote_trust[cloud_trust], 50.0 * gsl_rng_uniform(rng));
         if (drafting[LOCATION_CLOUD])
             put(t, drafting_map);
+        else if (guiding[LOCATION_CLOUD])
+            put(t, guidance_map);
     }
     put(t, "orchestrator: %s\n", location_name(orchestrator));
     put(t, "arbiter: {policy: %s, to: %s", ops->name, location_name(to));
@@ -480,9 +487,15 @@ static void exposure_audit_end(void *ctx, const struct run *run, const struct re
     if (req->outcome == OUTCOME_COMPLETED && sc->orchestrator != LOCATION_DEVICE &&
         !request_seen_by(req, sc->orchestrator))
         audit_fail(a, req, "completed without reaching its orchestrator");
+    /* A request that personal documents would make personal is refused, before anything
+     * moves, on the personal floor when its own is lower. */
+    enum trust_level refusal_floor = floor;
+    if (req->needs_rag && sc->rag.present && sc->rag.personal &&
+        rule->lowest_trust[PRIVACY_PERSONAL] > refusal_floor)
+        refusal_floor = rule->lowest_trust[PRIVACY_PERSONAL];
     if (req->outcome == OUTCOME_REFUSED &&
         (!rule->enforce || req->tiers_seen != 0 || req->refusal != REFUSAL_ORCHESTRATOR ||
-         scenario_trust(sc, sc->orchestrator) >= floor))
+         scenario_trust(sc, sc->orchestrator) >= refusal_floor))
         audit_fail(a, req, "refused although its orchestrator may see it, or after moving");
     if ((req->outcome == OUTCOME_REFUSED) != (req->refusal != REFUSAL_NONE))
         audit_fail(a, req, "a refusal reason without the outcome, or the reverse");
@@ -548,12 +561,12 @@ static void exposure_audit_check(const struct exposure_audit *a, const double *x
 }
 
 /* 150 random small scenarios (any registered arbiter with its remote tier, random tiers
- * and trust levels, floors, class shares, orchestrator, retrieval on the device or at the
- * edge, personal or not, link outages that fail or time out, fallback or fail), each run
- * with the rule on and off on the same seed. On: no request is ever seen by a tier below
- * its class's floor, nor served there; off: some are (summed over all scenarios), so the
- * check could fail. Both: every request ends once and the outcomes add up to the arrivals;
- * the exposure metrics are the request records' sums. */
+ * and trust levels, device drafting or GKT guidance at some tiers, floors, class shares,
+ * orchestrator, retrieval on the device or at the edge, personal or not, link outages that fail or
+ * time out, fallback or fail), each run with the rule on and off on the same seed. On: no request
+ * is ever seen by a tier below its class's floor, nor served there; off: some are (summed over all
+ * scenarios), so the check could fail. Both: every request ends once and the outcomes add up to the
+ * arrivals; the exposure metrics are the request records' sums. */
 static void no_request_is_seen_below_its_floor_under_any_arbiter(void **state)
 {
     (void)state;
