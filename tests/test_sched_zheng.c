@@ -10,7 +10,7 @@
  *
  * Tolerance. The gain the model predicts depends on how the fitted step time at batch 16
  * (31 ms) splits into a fixed and a per-sequence part, which one published throughput cannot
- * fix: from +57.5 % to +78.9 % over the plausible range (length-bucketed.yaml). The authors' own
+ * fix: from +58.3 % to +79.5 % over the plausible range (length-bucketed.yaml). The authors' own
  * two runs of the same code differ by 21 points (+65 %, +86 %). So the test claims the direction
  * and the rough size: the gain lies within 30 points of the paper's +86 % (that is, in
  * [+56 %, +116 %]), vanilla within 3 % of its calibrated 1.22, the failure ratio within 3
