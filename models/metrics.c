@@ -185,4 +185,8 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_BATCH_EDGE] = ctx->batch_mean[LOCATION_EDGE];
     scalar[METRIC_BATCH_CLOUD] = ctx->batch_mean[LOCATION_CLOUD];
     scalar[METRIC_PREEMPTIONS] = ctx->preemptions;
+    scalar[METRIC_BILD_FALLBACK] = bild_fallback_rate(&ctx->bild);
+    scalar[METRIC_BILD_ROLLBACK] = bild_rollback_rate(&ctx->bild);
+    scalar[METRIC_BILD_SPEEDUP] = bild_speedup(&ctx->bild);
+    scalar[METRIC_BILD_QUALITY_LOSS] = bild_quality_loss(&ctx->bild);
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bild.h"
 #include "request.h"
 #include "stats.h"
 
@@ -71,7 +72,16 @@
     X(GOODPUT, "goodput_rps", "req/s", "requests served within the slo per second")                \
     X(BATCH_EDGE, "batch_mean_edge", "seqs", "mean sequences per edge iteration (batching)")       \
     X(BATCH_CLOUD, "batch_mean_cloud", "seqs", "mean sequences per cloud iteration (batching)")    \
-    X(PREEMPTIONS, "preemptions", "requests", "requests preempted at the edge and cloud")
+    X(PREEMPTIONS, "preemptions", "requests", "requests preempted at the edge and cloud")          \
+    X(BILD_FALLBACK, "bild_fallback_rate", "fraction",                                             \
+      "Big-Little Decoder: fallbacks to the large model per output token")                         \
+    X(BILD_ROLLBACK, "bild_rollback_rate", "fraction",                                             \
+      "Big-Little Decoder: rollbacks per output token")                                            \
+    X(BILD_SPEEDUP, "bild_speedup", "ratio",                                                       \
+      "Big-Little Decoder: service time of the large model alone over that with BiLD")             \
+    X(BILD_QUALITY_LOSS, "bild_quality_loss", "fraction",                                          \
+      "Big-Little Decoder: kept small-model tokens the large model would not have chosen, per "    \
+      "output token")
 
 enum metric_latency {
 #define METRIC_LATENCY_ENUM(id, name, desc) METRIC_LATENCY_##id,
@@ -142,6 +152,7 @@ struct metrics_context {
     double batteries_empty;
     double batch_mean[LOCATION_COUNT]; /* sequences per iteration; NaN without batching */
     double preemptions;
+    struct bild_stats bild; /* summed over the edge and cloud tiers */
 };
 
 /* Fills values[METRIC_COUNT]; NaN where a metric has no observations. */
