@@ -95,9 +95,12 @@ void bild_decode(const struct bild_config *cfg, uint32_t tokens, uint64_t seed,
     struct bild_stats s = {.requests = 1, .output_tokens = tokens};
     const double p_fallback = bild_fallback_probability(cfg);
     const double p_rollback = bild_rollback_probability(cfg);
-    /* c^κ = Q(u)^κ with Q(u) = (1 − (1 − u)^(1/b))^(1/a), the Kumaraswamy quantile. */
-    const double inv_b = 1 / cfg->confidence_b,
-                 kappa_a = cfg->agreement_exponent / cfg->confidence_a;
+    /* The small token agrees when u' < (1 − ε) c^κ, with c = Q(u) = (1 − (1 − u)^(1/b))^(1/a)
+     * the Kumaraswamy quantile. A kept step has c ≥ α_FB, so u' < (1 − ε) α_FB^κ agrees
+     * whatever c is: most steps are decided without the two powers. */
+    const double keep = 1 - cfg->confident_disagreement, inv_b = 1 / cfg->confidence_b,
+                 kappa_a = cfg->agreement_exponent / cfg->confidence_a,
+                 sure_agree = keep * pow(cfg->fallback_threshold, cfg->agreement_exponent);
     const uint64_t max_run = (uint64_t)cfg->max_small_tokens;
     uint64_t done = tokens > 0 ? 1 : 0, epoch = 0; /* the prefill gave token 1 */
     while (done < tokens) {
@@ -113,8 +116,8 @@ void bild_decode(const struct bild_config *cfg, uint32_t tokens, uint64_t seed,
                 fell_back = true;
                 break;
             }
-            double agree = (1 - cfg->confident_disagreement) * pow(1 - pow(1 - u, inv_b), kappa_a);
-            if (bild_u(seed, replication, id, epoch, pos, BILD_DRAW_AGREEMENT) >= agree) {
+            double u_agree = bild_u(seed, replication, id, epoch, pos, BILD_DRAW_AGREEMENT);
+            if (u_agree >= sure_agree && u_agree >= keep * pow(1 - pow(1 - u, inv_b), kappa_a)) {
                 if (!first_bad && bild_u(seed, replication, id, epoch, pos,
                                          BILD_DRAW_DISAGREEMENT) < p_rollback) {
                     first_bad = pos;
