@@ -11,9 +11,10 @@
 
 enum bild_draw { BILD_DRAW_CONFIDENCE, BILD_DRAW_AGREEMENT, BILD_DRAW_DISAGREEMENT };
 
-/* The token models calibrated in docs/validation.md ("Big-Little Decoder") against Kim et
- * al.'s table (NeurIPS 2023, table 2): `calibration:` picks one as the defaults of the
- * token-model keys. "aligned" is a small model fine-tuned on the large model's outputs. */
+/* The token models fitted to Kim et al.'s table of score / speed-up at (α_RB, α_FB) (NeurIPS
+ * 2023, as quoted in reference-numbers.md §1.3; docs/policies.md and docs/validation.md, "Big-
+ * Little Decoder"): `calibration:` picks one as the defaults of the token-model keys.
+ * "aligned" is a small model fine-tuned on the large model's outputs. */
 struct bild_calibration {
     const char *name;
     double small_cost, confidence_a, confidence_b, agreement_exponent, confident_disagreement,

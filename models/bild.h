@@ -18,12 +18,13 @@
  *   - control returns to the small model. When the output is complete the last small run is
  *     not checked (the code stops at the last token).
  *
- * The stochastic token model (stated here, calibrated in docs/validation.md). At each small
+ * The stochastic token model (stated here, calibrated in docs/policies.md). At each small
  * step, independently:
  *     c ~ Kumaraswamy(a, b):  P(c ≤ x) = 1 − (1 − x^a)^b          (a Beta-like law on [0, 1]
  *                                                                  with a closed-form quantile)
- *     the small token equals the large model's choice with probability c^κ
+ *     the small token equals the large model's choice with probability (1 − ε) c^κ
  *     a token that differs has d ~ lognormal(median m, σ);  one that agrees never rolls back
+ *     (the code skips a rollback whose large token equals the small one)
  * so P(fallback at a step) = 1 − (1 − α_FB^a)^b and P(d > α_RB | differs) =
  * 1 − Φ(ln(α_RB / m) / σ). Tokens that differ from the large model's choice and are kept
  * (d ≤ α_RB, or unchecked at the end) are the quality loss. Every draw is
@@ -39,8 +40,10 @@
  *     S = (prefill + (O − 1) · T) / ((1 + c_s) · prefill + steps · T)
  * summed over the requests served, T being the decode step time.
  *
- * Modelled for a tier serving single-stream slots (`batching: none`), and exclusive with
- * `speculation:`. */
+ * Modelled for a tier serving single-stream slots (`batching: none`), not under a preemptive
+ * scheduler, and exclusive with `speculation:`. The token model's parameters, their
+ * calibrations and the checks: docs/policies.md and docs/validation.md ("Big-Little
+ * Decoder"). */
 #ifndef HAISIM_BILD_H
 #define HAISIM_BILD_H
 

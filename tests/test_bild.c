@@ -163,8 +163,9 @@ static void hand_worked_requests(void **state)
     assert_true(fabs(s.decode_steps - 12.5) < 1e-12);
 }
 
-/* Kim et al., table 2 (score / speed-up at (α_RB, α_FB); mT5 for IWSLT and WMT, T5 for XSUM
- * and CNNDM; T4 GPU, batch 1), the first row of each pair the "no degradation" setting. */
+/* Kim et al.'s table of score / speed-up at (α_RB, α_FB) (reference-numbers.md §1.3; mT5 for
+ * IWSLT and WMT, T5 for XSUM and CNNDM; T4 GPU, batch 1), the first row of each pair the
+ * "no degradation" setting. */
 static const struct published {
     const char *task, *calibration;
     double rollback, fallback, speedup;
