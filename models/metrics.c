@@ -237,4 +237,8 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_SPEC_ACCEPTANCE] = judged > 0 ? (double)m->spec_accepted / judged : NAN;
     scalar[METRIC_SPEC_TOKENS_PER_ROUND] = rounds > 0 ? (double)m->spec_round_tokens / rounds : NAN;
     scalar[METRIC_SPEC_GAMMA] = rounds > 0 ? (double)m->spec_drafted / rounds : NAN;
+    scalar[METRIC_BILD_FALLBACK] = bild_fallback_rate(&ctx->bild);
+    scalar[METRIC_BILD_ROLLBACK] = bild_rollback_rate(&ctx->bild);
+    scalar[METRIC_BILD_SPEEDUP] = bild_speedup(&ctx->bild);
+    scalar[METRIC_BILD_QUALITY_LOSS] = bild_quality_loss(&ctx->bild);
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bild.h"
 #include "request.h"
 #include "stats.h"
 
@@ -96,7 +97,16 @@
     X(SPEC_ACCEPTANCE, "spec_acceptance", "fraction", "measured per-token acceptance rate alpha")  \
     X(SPEC_TOKENS_PER_ROUND, "spec_tokens_per_round", "tokens",                                    \
       "tokens per verification round of device drafting")                                          \
-    X(SPEC_GAMMA, "spec_gamma_mean", "tokens", "draft tokens per round of device drafting")
+    X(SPEC_GAMMA, "spec_gamma_mean", "tokens", "draft tokens per round of device drafting")        \
+    X(BILD_FALLBACK, "bild_fallback_rate", "fraction",                                             \
+      "Big-Little Decoder: fallbacks to the large model per output token")                         \
+    X(BILD_ROLLBACK, "bild_rollback_rate", "fraction",                                             \
+      "Big-Little Decoder: rollbacks per output token")                                            \
+    X(BILD_SPEEDUP, "bild_speedup", "ratio",                                                       \
+      "Big-Little Decoder: service time of the large model alone over that with BiLD")             \
+    X(BILD_QUALITY_LOSS, "bild_quality_loss", "fraction",                                          \
+      "Big-Little Decoder: kept small-model tokens the large model would not have chosen, per "    \
+      "output token")
 
 enum metric_latency {
 #define METRIC_LATENCY_ENUM(id, name, desc) METRIC_LATENCY_##id,
@@ -177,6 +187,7 @@ struct metrics_context {
     double batteries_empty;
     double batch_mean[LOCATION_COUNT]; /* sequences per iteration; NaN without batching */
     double preemptions;
+    struct bild_stats bild; /* summed over the edge and cloud tiers */
 };
 
 /* Fills values[METRIC_COUNT]; NaN where a metric has no observations. */

@@ -27,8 +27,9 @@ static void plot_metric_label(char *buf, size_t len, const char *metric)
 /* Lower is better for latency, cost, energy and failures; higher for these. */
 static bool plot_higher_is_better(const char *metric)
 {
-    static const char *const higher[] = {"accuracy", "throughput_rps", "throughput_tok_s",
-                                         "battery_min_frac", "requests_completed"};
+    static const char *const higher[] = {"accuracy",           "throughput_rps",
+                                         "throughput_tok_s",   "battery_min_frac",
+                                         "requests_completed", "bild_speedup"};
     for (size_t i = 0; i < sizeof higher / sizeof higher[0]; i++)
         if (strcmp(metric, higher[i]) == 0)
             return true;

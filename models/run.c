@@ -412,6 +412,7 @@ int run_execute(struct run *run, struct run_result *result, struct error *err)
         if (sc->tier[loc].server.batching != SERVER_BATCH_NONE && st.iterations > 0)
             ctx.batch_mean[loc] = (double)st.batched_seqs / (double)st.iterations;
         ctx.preemptions += (double)st.preemptions;
+        bild_stats_add(&ctx.bild, &st.bild);
     }
     for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
         if (sc->tier[loc].present)

@@ -113,11 +113,24 @@ int server_config_load(struct server_config *cfg, struct ydoc_node *map, struct 
         return ydoc_error(ydoc_get(map, "speculation"), err,
                           "device drafting is modelled for slots and continuous batching, not "
                           "static batches");
+    if (bild_load(&cfg->big_little, map, err) != 0)
+        return -1;
+    if (cfg->big_little.enabled && (cfg->speculation.enabled || mode != SERVER_BATCH_NONE))
+        return ydoc_error(ydoc_get(map, "big_little"), err,
+                          cfg->speculation.enabled
+                              ? "big_little and speculation both decode with a second model; "
+                                "a tier takes one of them"
+                              : "big_little is modelled for single-stream slots (batching: "
+                                "none), at batch 1 as in the paper");
     if (sched_config_load(&cfg->sched, map, 1u << mode, err) != 0)
         return -1;
     if (spec->enabled && mode == SERVER_BATCH_NONE && cfg->sched.ops->preemptive)
         return ydoc_error(ydoc_get(map, "scheduler"), err,
                           "a preemptive scheduler with speculation in slots is not modelled");
+    if (cfg->big_little.enabled && cfg->sched.ops->preemptive)
+        return ydoc_error(ydoc_get(map, "big_little"), err,
+                          "big_little with a preemptive scheduler is not modelled (a preempted "
+                          "request would finish with plain decoding)");
     /* s3's reservation replaces kv_admission (a sweep over policies keeps the tier's map). */
     if (cfg->sched.ops->reserves_predicted)
         cfg->kv_admission = SERVER_KV_RESERVE_PREDICTED;
@@ -386,6 +399,11 @@ static void server_slot_start(struct replica *r, struct request *req)
             double step_s = llm_perf_decode_step_s(m, 1, req->prompt_tokens + out / 2.0);
             t.last_token_s =
                 t.first_token_s + rounds * (spec->gamma * spec->draft_cost + 1) * step_s;
+        } else if (s->cfg->big_little.enabled && out > 1) {
+            /* The Big-Little Decoder (bild.h): the small model decodes, this one checks. */
+            t.last_token_s =
+                t.first_token_s + bild_slot_decode_s(&s->cfg->big_little, m, req, s->seed,
+                                                     s->replication, &s->stats.bild);
         }
         token_ns = now + simtime_from_s(t.first_token_s);
         last_ns = now + simtime_from_s(t.last_token_s);

@@ -71,6 +71,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "bild.h"
 #include "error.h"
 #include "llm_perf.h"
 #include "request.h"
@@ -99,6 +100,7 @@ struct server_config {
     struct llm_perf model;
     struct sched_config sched;
     struct speculation_config speculation; /* speculative decoding (speculation.h) */
+    struct bild_config big_little;         /* Big-Little Decoder (slots only; bild.h) */
 };
 
 /* Reads a server tier map: `model` (required, see llm_perf.h), `replicas` (default 1),
@@ -170,6 +172,7 @@ struct server_stats {
     uint64_t reallocations;        /* s3: reservations grown in place */
     uint64_t fcr_failures;         /* bucketed: requests cut at their batch's limit */
     uint64_t fcr_wasted_tokens;    /* bucketed: output tokens those cut attempts produced */
+    struct bild_stats bild;        /* big_little: what its requests' decoding did */
 };
 struct server_stats server_stats(const struct server *s);
 
