@@ -18,7 +18,7 @@ static int experiment_apply_sets(struct ydoc *doc, const struct experiment_optio
                        strchr("=.[", opt->sets[i][8]) != NULL && opt->sets[i][8] != '\0';
         if (variant && to_list)
             continue;
-        if (ydoc_set(doc, opt->sets[i], "--set", err) != 0)
+        if (ydoc_set(doc, opt->sets[i], opt->sets_origin ? opt->sets_origin : "--set", err) != 0)
             return -1;
     }
     return 0;

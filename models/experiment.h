@@ -44,6 +44,9 @@ struct experiment {
 struct experiment_options {
     const char *const *sets; /* "key.path=value" overrides */
     size_t n_sets;
+    /* The file the overrides' nodes name in messages; relative paths in them resolve against
+     * its directory (NULL: "--set", the current directory; a sweep passes "DIR/--set"). */
+    const char *sets_origin;
     bool has_seed;
     uint64_t seed;
     int64_t replications; /* 0: take the scenario's */

@@ -443,6 +443,20 @@ static char *sweep_default_name(const char *file)
     return strndup(base, n);
 }
 
+/* path resolved against dir (unchanged when absolute or dir is "."); NULL on out-of-memory. */
+static char *sweep_path_in(const char *dir, const char *path)
+{
+    size_t n = strlen(dir) + strlen(path) + 2;
+    char *out = malloc(n);
+    if (!out)
+        return NULL;
+    if (path[0] == '/' || strcmp(dir, ".") == 0)
+        snprintf(out, n, "%s", path);
+    else
+        snprintf(out, n, "%s/%s", dir, path);
+    return out;
+}
+
 static int sweep_load_doc(struct sweep *sw, const char *file, struct error *err)
 {
     struct ydoc_node *root = ydoc_root(sw->doc);
@@ -465,13 +479,11 @@ static int sweep_load_doc(struct sweep *sw, const char *file, struct error *err)
         return ydoc_error(sw->base_node, err, "expected the path of the base scenario");
     char dir[1024];
     ydoc_dir(sw->base_node, dir, sizeof dir);
-    size_t n = strlen(dir) + strlen(base) + 2;
-    if (!(sw->base_path = malloc(n)))
+    /* The overrides' nodes name a file in the sweep's directory, so that a relative path in
+     * a `set:` or axis value resolves against the sweep file, like `base`. */
+    if (!(sw->base_path = sweep_path_in(dir, base)) ||
+        !(sw->sets_origin = sweep_path_in(dir, SWEEP_SETS_ORIGIN)))
         return sweep_oom(err);
-    if (base[0] == '/' || strcmp(dir, ".") == 0)
-        snprintf(sw->base_path, n, "%s", base);
-    else
-        snprintf(sw->base_path, n, "%s/%s", dir, base);
     if (sweep_load_sets(sw, root, err) != 0 || sweep_load_axes(sw, root, err) != 0 ||
         expect_load(&sw->expect, ydoc_get(root, "expect"), err) != 0 ||
         expect_check_names(&sw->expect, sw->axis_keys, sw->n_axes, NULL, 0, err) != 0 ||
@@ -528,6 +540,7 @@ void sweep_free(struct sweep *sw)
     expect_list_free(&sw->expect);
     plot_list_free(&sw->plots);
     free(sw->base_path);
+    free(sw->sets_origin);
     free(sw->name);
     ydoc_free(sw->doc);
     free(sw->text);
@@ -563,6 +576,7 @@ void sweep_point_options(const struct sweep *sw, size_t point,
         sets_buf[n++] = sw->axes[a].assignments[sweep_value_index(sw, point, a)];
     out->sets = sets_buf;
     out->n_sets = n;
+    out->sets_origin = sw->sets_origin;
     if (sw->has_seed) {
         out->has_seed = true;
         out->seed = sw->seed;
@@ -587,7 +601,10 @@ void sweep_point_error(const struct sweep *sw, size_t point, struct error *err)
         snprintf(desc + used, sizeof desc - used, "%s%s=%s", a ? ", " : "", sw->axes[a].key,
                  sw->axes[a].values[sweep_value_index(sw, point, a)]);
     }
-    bool from_set = strcmp(inner.file, "--set") == 0;
+    size_t file_len = strlen(inner.file), origin_len = strlen(SWEEP_SETS_ORIGIN);
+    bool from_set = file_len >= origin_len &&
+                    strcmp(inner.file + file_len - origin_len, SWEEP_SETS_ORIGIN) == 0 &&
+                    (file_len == origin_len || inner.file[file_len - origin_len - 1] == '/');
     if (from_set) /* the override's own position means nothing to the user: keep path and msg */
         snprintf(text, sizeof text, "%s%s%s", inner.path, inner.path[0] ? ": " : "", inner.msg);
     else

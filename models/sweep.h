@@ -62,11 +62,15 @@ struct sweep_axis {
     struct ydoc_node **value_nodes; /* each value's node; the range map for generated ones */
 };
 
+/* The file name of nodes made from a sweep's overrides, in the sweep file's directory. */
+#define SWEEP_SETS_ORIGIN "--set"
+
 struct sweep {
     struct ydoc *doc;
-    char *text;      /* the sweep file as read */
-    char *name;      /* `name:`, else the file's base name */
-    char *base_path; /* the base scenario, resolved against the sweep file's directory */
+    char *text;        /* the sweep file as read */
+    char *name;        /* `name:`, else the file's base name */
+    char *base_path;   /* the base scenario, resolved against the sweep file's directory */
+    char *sets_origin; /* "DIR/--set": the file the overrides' nodes name (experiment.h) */
     struct ydoc_node *base_node;
     size_t n_sets;
     char **sets; /* the `set:` overrides as "key=value" */

@@ -221,6 +221,31 @@ static void base_resolves_against_the_sweep_file(void **state)
     (void)state;
 }
 
+/* A relative path in an axis value or a `set:` resolves against the sweep file's directory,
+ * like `base`, whatever the current directory (it once resolved against the latter). */
+static void relative_paths_in_values_resolve_against_the_sweep_file(void **state)
+{
+    struct sweep sw;
+    struct error err;
+    error_clear(&err);
+    const char *text = "base: ../scenarios/outage.yaml\n"
+                       "set: {devices.network.cloud.outage: {file: outages-sample.csv}}\n"
+                       "axes:\n  - key: devices.workload\n"
+                       "    values: [{arrival: {process: trace, file: sys_outage_trace.csv}}]\n";
+    if (sweep_load_text(&sw, text, HAISIM_SOURCE_DIR "/tests/data/s.yaml", &err) != 0)
+        fail_with(&err);
+    struct experiment ex;
+    struct experiment_options base = {.profiles_builtin_dir = HAISIM_PROFILES_DIR}, opt;
+    const char *sets[2];
+    sweep_point_options(&sw, 0, &base, sets, &opt);
+    assert_string_equal(opt.sets_origin, HAISIM_SOURCE_DIR "/tests/data/--set");
+    if (experiment_load(&ex, sw.base_path, &opt, &err) != 0)
+        fail_with(&err);
+    experiment_free(&ex);
+    sweep_free(&sw);
+    (void)state;
+}
+
 static void bad_sweep_files_are_located_errors(void **state)
 {
     static const struct {
@@ -323,6 +348,7 @@ int main(void)
         cmocka_unit_test(labels_show_the_unit_of_the_key),
         cmocka_unit_test(point_options_apply_sets_then_axes_with_seed_and_replications),
         cmocka_unit_test(base_resolves_against_the_sweep_file),
+        cmocka_unit_test(relative_paths_in_values_resolve_against_the_sweep_file),
         cmocka_unit_test(bad_sweep_files_are_located_errors),
         cmocka_unit_test(point_errors_point_at_the_value_in_the_sweep_file),
         cmocka_unit_test(fingerprint_changes_with_the_sweep_text),
