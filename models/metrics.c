@@ -189,7 +189,7 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_SHARE_DEVICE] = n > 0 ? (double)m->at_location[LOCATION_DEVICE] / n : NAN;
     scalar[METRIC_SHARE_EDGE] = n > 0 ? (double)m->at_location[LOCATION_EDGE] / n : NAN;
     scalar[METRIC_SHARE_CLOUD] = n > 0 ? (double)m->at_location[LOCATION_CLOUD] / n : NAN;
-    scalar[METRIC_GUIDED] = n > 0 ? (double)m->guided / n : NAN;
+    scalar[METRIC_GUIDED] = ctx->guiding && n > 0 ? (double)m->guided / n : NAN;
     scalar[METRIC_UTIL_DEVICE] = ctx->busy_fraction[LOCATION_DEVICE];
     scalar[METRIC_UTIL_EDGE] = ctx->busy_fraction[LOCATION_EDGE];
     scalar[METRIC_UTIL_CLOUD] = ctx->busy_fraction[LOCATION_CLOUD];
@@ -205,7 +205,7 @@ void metrics_finish(struct metrics *m, const struct metrics_context *ctx, double
     scalar[METRIC_PRIVATE] = priv;
     scalar[METRIC_PRIVATE_EXPOSED] = priv > 0 ? (double)m->private_exposed / priv : NAN;
     scalar[METRIC_PRIVATE_CLOUD] = priv > 0 ? (double)m->private_cloud / priv : NAN;
-    scalar[METRIC_PRIVATE_TOKENS] = m->private_tokens;
+    scalar[METRIC_PRIVATE_TOKENS] = priv > 0 ? m->private_tokens : NAN;
     scalar[METRIC_PRIVACY_REROUTED] = (double)m->privacy_rerouted;
     scalar[METRIC_PRIVACY_VIOLATIONS] = (double)m->privacy_violations;
     static const struct {

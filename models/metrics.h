@@ -188,6 +188,7 @@ struct metrics_context {
     double batch_mean[LOCATION_COUNT]; /* sequences per iteration; NaN without batching */
     double preemptions;
     struct bild_stats bild; /* summed over the edge and cloud tiers */
+    bool guiding;           /* some tier guides (GKT); guided_share is NaN otherwise */
 };
 
 /* Fills values[METRIC_COUNT]; NaN where a metric has no observations. */

@@ -415,6 +415,8 @@ int run_execute(struct run *run, struct run_result *result, struct error *err)
         bild_stats_add(&ctx.bild, &st.bild);
     }
     for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
+        ctx.guiding |= sc->tier[loc].present && sc->tier[loc].guidance.enabled;
+    for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++)
         if (sc->tier[loc].present)
             ctx.provisioned_usd += (double)sc->tier[loc].server.replicas *
                                    cost_provisioned_usd(&sc->tier[loc].quality.price, ctx.window_s);
