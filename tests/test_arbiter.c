@@ -19,17 +19,7 @@
 #include <cmocka.h>
 
 #include "experiment.h"
-
-/* Runs scenario text; returns 0 and fills res, or fails the test with the error. */
-static void run_text(const char *text, struct experiment *ex, struct experiment_results *res)
-{
-    struct experiment_options opt = {0};
-    struct error err;
-    error_clear(&err);
-    if (experiment_load_text(ex, text, "arbiter.yaml", &opt, &err) != 0 ||
-        experiment_run(ex, res, &err) != 0)
-        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
-}
+#include "experiment_fixture.h"
 
 /* Mean of a metric over the replications of variant v. */
 static double mean_of(const struct experiment_results *res, size_t v, const char *metric)
@@ -79,7 +69,7 @@ static void random_share_and_every_policy_loads(void **state)
              "  - {name: battery, set: {arbiter: battery-aware}}\n");
     struct experiment ex;
     struct experiment_results res;
-    run_text(text, &ex, &res);
+    fixture_run_text(text, &ex, &res);
     double n = sum_of(&res, 1, "requests_arrived");
     double share30 = mean_of(&res, 1, "share_cloud");
     double se = sqrt(0.3 * 0.7 / n);
@@ -121,7 +111,7 @@ static void cascade_and_self_assessment_offload_the_binormal_share(void **state)
              "  - {name: device, set: {arbiter: device}}\n");
     struct experiment ex;
     struct experiment_results res;
-    run_text(text, &ex, &res);
+    fixture_run_text(text, &ex, &res);
     double n = sum_of(&res, 0, "requests_arrived");
     double want = binormal_below(0.6, 0.8, 0.5), se = sqrt(want * (1 - want) / n);
     double escalated = sum_of(&res, 0, "requests_escalated") / n;
@@ -150,7 +140,7 @@ static void budget_caps_the_spend_per_hour(void **state)
              "arbiter: {policy: budget, usd_per_hour: 7.2}\n");
     struct experiment ex;
     struct experiment_results res;
-    run_text(text, &ex, &res);
+    fixture_run_text(text, &ex, &res);
     for (size_t r = 0; r < res.n_reps; r++) {
         const double *x = experiment_value(&res, 0, r);
         double cloud = x[metric_find("share_cloud")] * x[metric_find("requests_completed")];
@@ -181,7 +171,7 @@ static void routing_on_mmlu_reproduces_routellm(void **state)
              "  - {name: oracle, set: {arbiter: oracle}}\n");
     struct experiment ex;
     struct experiment_results res;
-    run_text(text, &ex, &res);
+    fixture_run_text(text, &ex, &res);
     double n = sum_of(&res, 0, "requests_arrived");
     struct {
         size_t v;

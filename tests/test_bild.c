@@ -15,6 +15,7 @@
 
 #include "bild.h"
 #include "experiment.h"
+#include "experiment_fixture.h"
 
 /* A config with a uniform confidence, no rollback (σ 0, median below any threshold) and no
  * cap on small runs, for the closed forms. */
@@ -260,16 +261,6 @@ static void decoding_is_a_pure_function_of_the_request(void **state)
     assert_true(a.small_steps != other.small_steps || a.fallbacks != other.fallbacks);
 }
 
-static void run_text(const char *text, struct experiment *ex, struct experiment_results *res)
-{
-    struct experiment_options opt = {0};
-    struct error err;
-    error_clear(&err);
-    if (experiment_load_text(ex, text, "bild.yaml", &opt, &err) != 0 ||
-        experiment_run(ex, res, &err) != 0)
-        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
-}
-
 /* Through the engine: a cloud slot of 20 ms steps with a free prefill; each request's time
  * after its first token is its own decode steps × 20 ms, so its TPOT is steps · T / (O − 1),
  * the same numbers bild_decode gives for its id. */
@@ -287,7 +278,7 @@ static void slots_serve_each_request_in_its_decoded_time(void **state)
         "rollback_threshold: 5, fallback_threshold: 0.4}}}\n";
     struct experiment ex;
     struct experiment_results res;
-    run_text(text, &ex, &res);
+    fixture_run_text(text, &ex, &res);
     struct bild_config cfg = calibrated("aligned", 5, 0.4);
     struct bild_stats want = {0};
     double tpot_sum = 0;

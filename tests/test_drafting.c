@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "experiment.h"
+#include "experiment_fixture.h"
 #include "speculation.h"
 
 /* A device at 500 tok/s drafting for a cloud at 50 tok/s over a link of `rtt_ms` with free
@@ -32,29 +33,11 @@ static void scenario_text(char *out, size_t len, double rtt_ms, const char *work
              workload, rtt_ms, spec, extra);
 }
 
-static struct experiment_results run_text(struct experiment *ex, const char *text)
-{
-    struct experiment_results res;
-    struct experiment_options opt = {0};
-    struct error err;
-    error_clear(&err);
-    if (experiment_load_text(ex, text, "drafting.yaml", &opt, &err) != 0 ||
-        experiment_run(ex, &res, &err) != 0)
-        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
-    return res;
-}
-
-static double value(const struct experiment_results *res, size_t variant, const char *name)
-{
-    long i = metric_find(name);
-    assert_true(i >= 0);
-    return experiment_value(res, variant, 0)[i];
-}
-
 /* Draft tokens per served request, from the reported means. */
 static double drafted_per_request(const struct experiment_results *res, size_t v, double out)
 {
-    return value(res, v, "spec_gamma_mean") * (out - 1) / value(res, v, "spec_tokens_per_round");
+    return fixture_value(res, v, "spec_gamma_mean") * (out - 1) /
+           fixture_value(res, v, "spec_tokens_per_round");
 }
 
 /* One request, prompt 100 tokens at 100 tok/s on the device: the device prefills for 1 s
@@ -73,21 +56,22 @@ static void drafting_is_booked_on_the_device_with_its_energy(void **state)
         "  speculation: {gamma: 4, alpha: 0.8, drafter: device}\n"
         "arbiter: cloud\n";
     struct experiment ex;
-    struct experiment_results res = run_text(&ex, text);
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
     double drafted = drafted_per_request(&res, 0, 201);
     double want_j = 6 * 1.0 + 3 * drafted * 0.002;
-    double rounds = 200 / value(&res, 0, "spec_tokens_per_round");
-    double e2e_ms = value(&res, 0, "e2e_ms_mean");
+    double rounds = 200 / fixture_value(&res, 0, "spec_tokens_per_round");
+    double e2e_ms = fixture_value(&res, 0, "e2e_ms_mean");
     printf("  energy %.6f J (6 W x 1 s + 3 W x %.0f x 2 ms = %.6f); TTFT %.3f ms; e2e %.1f ms "
            "= 1000 + %.0f rounds x %.2f ms\n",
-           value(&res, 0, "energy_device_j_per_req"), drafted, want_j,
-           value(&res, 0, "ttft_ms_mean"), e2e_ms, rounds, (e2e_ms - 1000) / rounds);
-    assert_true(fabs(value(&res, 0, "energy_device_j_per_req") - want_j) < 1e-9);
-    assert_true(fabs(value(&res, 0, "ttft_ms_mean") - 10.0) < 1e-3);
+           fixture_value(&res, 0, "energy_device_j_per_req"), drafted, want_j,
+           fixture_value(&res, 0, "ttft_ms_mean"), e2e_ms, rounds, (e2e_ms - 1000) / rounds);
+    assert_true(fabs(fixture_value(&res, 0, "energy_device_j_per_req") - want_j) < 1e-9);
+    assert_true(fabs(fixture_value(&res, 0, "ttft_ms_mean") - 10.0) < 1e-3);
     /* After the prefill each round is drafting (γ × 2 ms, fewer in the last) + RTT + T. */
     double want_e2e_ms = 1000 + 2 * drafted + rounds * (10 + 20);
     assert_true(fabs(e2e_ms - want_e2e_ms) < 1e-3);
-    assert_true(value(&res, 0, "util_device") > 0);
+    assert_true(fixture_value(&res, 0, "util_device") > 0);
     experiment_results_free(&res);
     experiment_free(&ex);
 }
@@ -106,11 +90,12 @@ static void a_one_token_answer_ends_while_the_device_still_prefills(void **state
         "  speculation: {gamma: 4, alpha: 0.8, drafter: device}\n"
         "arbiter: cloud\n";
     struct experiment ex;
-    struct experiment_results res = run_text(&ex, text);
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
     printf("  %.0f of 3 one-token answers completed, e2e %.3f ms\n",
-           value(&res, 0, "requests_completed"), value(&res, 0, "e2e_ms_mean"));
-    assert_true(value(&res, 0, "requests_completed") == 3);
-    assert_true(fabs(value(&res, 0, "e2e_ms_mean") - 10.0) < 1e-3);
+           fixture_value(&res, 0, "requests_completed"), fixture_value(&res, 0, "e2e_ms_mean"));
+    assert_true(fixture_value(&res, 0, "requests_completed") == 3);
+    assert_true(fabs(fixture_value(&res, 0, "e2e_ms_mean") - 10.0) < 1e-3);
     experiment_results_free(&res);
     experiment_free(&ex);
 }
@@ -131,24 +116,25 @@ static void adaptive_gamma_comes_close_to_the_best_fixed_gamma(void **state)
     scenario_text(text, sizeof text, 60, "prompt_tokens: 1, output_tokens: 1001",
                   "{gamma: 4, alpha: 0.9, drafter: device, gamma_max: 16}", variants);
     struct experiment ex;
-    struct experiment_results res = run_text(&ex, text);
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
     double best = INFINITY;
     int best_gamma = 0;
     for (int g = 1; g <= 16; g++) {
-        double tpot = value(&res, (size_t)g - 1, "tpot_ms_mean");
+        double tpot = fixture_value(&res, (size_t)g - 1, "tpot_ms_mean");
         if (tpot < best) {
             best = tpot;
             best_gamma = g;
         }
     }
-    double adaptive = value(&res, 16, "tpot_ms_mean");
+    double adaptive = fixture_value(&res, 16, "tpot_ms_mean");
     printf("  best fixed gamma %d: TPOT %.3f ms; gamma 2: %.3f ms; adaptive (from 2): %.3f ms "
            "(%+.2f %% of the best), mean gamma %.2f\n",
-           best_gamma, best, value(&res, 1, "tpot_ms_mean"), adaptive, 100 * (adaptive / best - 1),
-           value(&res, 16, "spec_gamma_mean"));
+           best_gamma, best, fixture_value(&res, 1, "tpot_ms_mean"), adaptive,
+           100 * (adaptive / best - 1), fixture_value(&res, 16, "spec_gamma_mean"));
     assert_true(best_gamma > 4);
     assert_true(adaptive < 1.03 * best);
-    assert_true(adaptive < 0.9 * value(&res, 1, "tpot_ms_mean"));
+    assert_true(adaptive < 0.9 * fixture_value(&res, 1, "tpot_ms_mean"));
     experiment_results_free(&res);
     experiment_free(&ex);
 }
@@ -163,11 +149,12 @@ static void alpha_by_class_sets_each_class_acceptance(void **state)
                   "arbiter: cloud\nvariants:\n  - {name: default, set: {}}\n"
                   "  - {name: by-class, set: {cloud.speculation.alpha_by_class: {chat: 0.5}}}\n");
     struct experiment ex;
-    struct experiment_results res = run_text(&ex, text);
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
     printf("  measured acceptance %.4f (alpha 0.9), %.4f (chat: 0.5)\n",
-           value(&res, 0, "spec_acceptance"), value(&res, 1, "spec_acceptance"));
-    assert_true(fabs(value(&res, 0, "spec_acceptance") - 0.9) < 0.01);
-    assert_true(fabs(value(&res, 1, "spec_acceptance") - 0.5) < 0.01);
+           fixture_value(&res, 0, "spec_acceptance"), fixture_value(&res, 1, "spec_acceptance"));
+    assert_true(fabs(fixture_value(&res, 0, "spec_acceptance") - 0.9) < 0.01);
+    assert_true(fabs(fixture_value(&res, 1, "spec_acceptance") - 0.5) < 0.01);
     experiment_results_free(&res);
     experiment_free(&ex);
 }
@@ -183,12 +170,15 @@ static void distributions_payload_adds_a_vocabulary_per_draft_token(void **state
                   "  - {name: dist, set: {cloud.speculation.payload: distributions, "
                   "cloud.speculation.vocab_size: 32000, cloud.speculation.prob_bytes: 2}}\n");
     struct experiment ex;
-    struct experiment_results res = run_text(&ex, text);
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
     double drafted = drafted_per_request(&res, 0, 301);
-    double extra = value(&res, 1, "bytes_up_per_req") - value(&res, 0, "bytes_up_per_req");
+    double extra =
+        fixture_value(&res, 1, "bytes_up_per_req") - fixture_value(&res, 0, "bytes_up_per_req");
     printf("  uplink bytes per request: ids %.0f, distributions %.0f (+%.0f = %.0f draft tokens "
            "x 64,000)\n",
-           value(&res, 0, "bytes_up_per_req"), value(&res, 1, "bytes_up_per_req"), extra, drafted);
+           fixture_value(&res, 0, "bytes_up_per_req"), fixture_value(&res, 1, "bytes_up_per_req"),
+           extra, drafted);
     assert_true(fabs(drafted - drafted_per_request(&res, 1, 301)) < 1e-9);
     assert_true(fabs(extra / (drafted * 64000) - 1) < 1e-9);
     experiment_results_free(&res);
@@ -214,22 +204,23 @@ static void lost_rounds_fail_their_requests_and_free_the_tier(void **state)
         "variants:\n  - {name: fail, set: {}}\n"
         "  - {name: fallback, set: {devices.network.on_failure: fallback}}\n";
     struct experiment ex;
-    struct experiment_results res = run_text(&ex, text);
-    double fallback = value(&res, 1, "requests_fallback");
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
+    double fallback = fixture_value(&res, 1, "requests_fallback");
     printf("  fallback: %.0f completed, %.0f finished by their device, %.0f failed\n",
-           value(&res, 1, "requests_completed"), fallback,
-           value(&res, 1, "requests_failed_network"));
-    assert_true(fallback > 10 && value(&res, 1, "requests_failed_network") == 0);
-    assert_true(value(&res, 1, "requests_completed") + fallback == 400);
-    double arrived = value(&res, 0, "requests_arrived");
-    double completed = value(&res, 0, "requests_completed");
-    double failed = value(&res, 0, "requests_failed_network");
+           fixture_value(&res, 1, "requests_completed"), fallback,
+           fixture_value(&res, 1, "requests_failed_network"));
+    assert_true(fallback > 10 && fixture_value(&res, 1, "requests_failed_network") == 0);
+    assert_true(fixture_value(&res, 1, "requests_completed") + fallback == 400);
+    double arrived = fixture_value(&res, 0, "requests_arrived");
+    double completed = fixture_value(&res, 0, "requests_completed");
+    double failed = fixture_value(&res, 0, "requests_failed_network");
     printf("  %.0f arrived: %.0f completed, %.0f failed on the link, %.0f rejected\n", arrived,
-           completed, failed, value(&res, 0, "requests_rejected"));
+           completed, failed, fixture_value(&res, 0, "requests_rejected"));
     assert_true(arrived == 400);
     assert_true(failed > 10 && completed > 200);
-    assert_true(completed + failed + value(&res, 0, "requests_fallback") +
-                    value(&res, 0, "requests_rejected") ==
+    assert_true(completed + failed + fixture_value(&res, 0, "requests_fallback") +
+                    fixture_value(&res, 0, "requests_rejected") ==
                 arrived);
     experiment_results_free(&res);
     experiment_free(&ex);
@@ -245,29 +236,16 @@ static void the_speculative_arbiter_drafts_below_the_break_even_rtt(void **state
         scenario_text(text, sizeof text, rtts[i], "prompt_tokens: 1, output_tokens: 101",
                       "{gamma: 4, alpha: 0.8, drafter: device}", "arbiter: speculative\n");
         struct experiment ex;
-        struct experiment_results res = run_text(&ex, text);
-        double spec = value(&res, 0, "spec_requests");
+        struct experiment_results res;
+        fixture_run_text(text, &ex, &res);
+        double spec = fixture_value(&res, 0, "spec_requests");
         printf("  RTT %.0f ms: %.0f of %.0f requests drafted\n", rtts[i], spec,
-               value(&res, 0, "requests_completed"));
+               fixture_value(&res, 0, "requests_completed"));
         assert_true(spec == (i == 0 ? 100 : 0));
-        assert_true(value(&res, 0, "share_cloud") == 1);
+        assert_true(fixture_value(&res, 0, "share_cloud") == 1);
         experiment_results_free(&res);
         experiment_free(&ex);
     }
-}
-
-static void expect_load_error(const char *text, const char *path, const char *words)
-{
-    struct experiment ex;
-    struct experiment_options opt = {0};
-    struct error err;
-    error_clear(&err);
-    assert_int_equal(experiment_load_text(&ex, text, "bad.yaml", &opt, &err), -1);
-    printf("  %s:%d:%d: %s: %s\n", err.file, err.line, err.col, err.path, err.msg);
-    assert_string_equal(err.path, path);
-    assert_non_null(strstr(err.msg, words));
-    assert_true(err.line > 0);
-    experiment_free(&ex);
 }
 
 static void bad_drafting_input_is_located(void **state)
@@ -276,19 +254,19 @@ static void bad_drafting_input_is_located(void **state)
     scenario_text(text, sizeof text, 10,
                   "tasks: [{name: chat, share: 1, prompt_tokens: 1, output_tokens: 11}]",
                   "{drafter: device, alpha_by_class: {caht: 0.5}}", "arbiter: cloud\n");
-    expect_load_error(text, "cloud.speculation.alpha_by_class.caht", "did you mean 'chat'");
+    fixture_expect_load_error(text, "cloud.speculation.alpha_by_class.caht", "did you mean 'chat'");
     scenario_text(text, sizeof text, 10, "prompt_tokens: 1, output_tokens: 11", "{adaptive: true}",
                   "arbiter: cloud\n");
-    expect_load_error(text, "cloud.speculation", "drafter: device");
+    fixture_expect_load_error(text, "cloud.speculation", "drafter: device");
     scenario_text(text, sizeof text, 10, "prompt_tokens: 1, output_tokens: 11",
                   "{drafter: device, adaptive: true, gamma: 8, gamma_max: 4}", "arbiter: cloud\n");
-    expect_load_error(text, "cloud.speculation.gamma", "gamma_max");
+    fixture_expect_load_error(text, "cloud.speculation.gamma", "gamma_max");
     scenario_text(text, sizeof text, 10, "prompt_tokens: 1, output_tokens: 11",
                   "{drafter: device, payload: logits}", "arbiter: cloud\n");
-    expect_load_error(text, "cloud.speculation.payload", "distributions");
+    fixture_expect_load_error(text, "cloud.speculation.payload", "distributions");
     scenario_text(text, sizeof text, 10, "prompt_tokens: 1, output_tokens: 11",
                   "{drafter: colocated}", "arbiter: speculative\n");
-    expect_load_error(text, "arbiter", "drafter: device");
+    fixture_expect_load_error(text, "arbiter", "drafter: device");
 }
 
 int main(void)

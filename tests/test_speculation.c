@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "experiment.h"
+#include "experiment_fixture.h"
 #include "speculation.h"
 
 static const struct speculation_config cases[] = {
@@ -68,15 +69,9 @@ static void engine_tpot_speedup_matches_the_walltime_formula(void **state)
                  c->gamma, c->alpha, c->draft_cost);
         struct experiment ex;
         struct experiment_results res;
-        struct experiment_options opt = {0};
-        struct error err;
-        error_clear(&err);
-        if (experiment_load_text(&ex, text, "spec.yaml", &opt, &err) != 0 ||
-            experiment_run(&ex, &res, &err) != 0)
-            fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
-        long tpot = metric_find("tpot_ms_mean");
-        double plain = experiment_value(&res, 0, 0)[tpot];
-        double spec = experiment_value(&res, 1, 0)[tpot];
+        fixture_run_text(text, &ex, &res);
+        double plain = fixture_value(&res, 0, "tpot_ms_mean");
+        double spec = fixture_value(&res, 1, "tpot_ms_mean");
         double want = speculation_speedup(c);
         printf("  alpha %.2f gamma %.0f c %.2f: TPOT %.3f -> %.3f ms, speed-up %.4f "
                "(Leviathan %.4f, %+.2f %%)\n",
@@ -115,15 +110,9 @@ static void device_drafting_breaks_even_at_the_closed_form_rtt(void **state)
                  rtts_ms[i]);
         struct experiment ex;
         struct experiment_results res;
-        struct experiment_options opt = {0};
-        struct error err;
-        error_clear(&err);
-        if (experiment_load_text(&ex, text, "dc.yaml", &opt, &err) != 0 ||
-            experiment_run(&ex, &res, &err) != 0)
-            fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
-        long tpot = metric_find("tpot_ms_mean");
-        double plain = experiment_value(&res, 0, 0)[tpot];
-        double spec = experiment_value(&res, 1, 0)[tpot];
+        fixture_run_text(text, &ex, &res);
+        double plain = fixture_value(&res, 0, "tpot_ms_mean");
+        double spec = fixture_value(&res, 1, "tpot_ms_mean");
         double want = (rtts_ms[i] + 1e3 * (gamma * t_d + step)) / e;
         printf("  RTT %3.0f ms: TPOT plain %.3f ms, device-drafted %.3f ms (closed form %.3f, "
                "%+.2f %%); break-even RTT %.2f ms\n",
@@ -135,26 +124,6 @@ static void device_drafting_breaks_even_at_the_closed_form_rtt(void **state)
         experiment_results_free(&res);
         experiment_free(&ex);
     }
-}
-
-/* Runs a scenario text; values of variant v (replication 0) in *values. */
-static struct experiment_results run_text(struct experiment *ex, const char *text)
-{
-    struct experiment_results res;
-    struct experiment_options opt = {0};
-    struct error err;
-    error_clear(&err);
-    if (experiment_load_text(ex, text, "spec.yaml", &opt, &err) != 0 ||
-        experiment_run(ex, &res, &err) != 0)
-        fail_msg("%s:%d:%d: %s: %s", err.file, err.line, err.col, err.path, err.msg);
-    return res;
-}
-
-static double value(const struct experiment_results *res, size_t variant, const char *name)
-{
-    long i = metric_find(name);
-    assert_true(i >= 0);
-    return experiment_value(res, variant, 0)[i];
 }
 
 /* The same device drafting with the verification inside a continuous batch: a verification
@@ -175,17 +144,19 @@ static void device_drafting_in_a_continuous_batch_meets_the_closed_form_alone(vo
         "  speculation: {gamma: 4, alpha: 0.8, drafter: device}\n"
         "arbiter: cloud\n";
     struct experiment ex;
-    struct experiment_results res = run_text(&ex, text);
-    double tpot = value(&res, 0, "tpot_ms_mean");
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
+    double tpot = fixture_value(&res, 0, "tpot_ms_mean");
     double want = (rtt_ms + 1e3 * (gamma * t_d + step)) / e;
     printf("  continuous batch, RTT 10 ms: TPOT %.3f ms (closed form %.3f, %+.2f %%), "
            "%.4f tokens a round (Leviathan %.4f)\n",
-           tpot, want, 100 * (tpot / want - 1), value(&res, 0, "spec_tokens_per_round"), e);
+           tpot, want, 100 * (tpot / want - 1), fixture_value(&res, 0, "spec_tokens_per_round"), e);
     assert_true(fabs(tpot / want - 1) < 0.01);
-    assert_true(value(&res, 0, "spec_requests") == value(&res, 0, "requests_completed"));
-    assert_true(fabs(value(&res, 0, "spec_tokens_per_round") / e - 1) < 0.01);
-    assert_true(fabs(value(&res, 0, "spec_acceptance") - 0.8) < 0.01);
-    assert_true(fabs(value(&res, 0, "spec_gamma_mean") - gamma) < 0.01);
+    assert_true(fixture_value(&res, 0, "spec_requests") ==
+                fixture_value(&res, 0, "requests_completed"));
+    assert_true(fabs(fixture_value(&res, 0, "spec_tokens_per_round") / e - 1) < 0.01);
+    assert_true(fabs(fixture_value(&res, 0, "spec_acceptance") - 0.8) < 0.01);
+    assert_true(fabs(fixture_value(&res, 0, "spec_gamma_mean") - gamma) < 0.01);
     experiment_results_free(&res);
     experiment_free(&ex);
 }
@@ -216,30 +187,29 @@ static void a_draft_waits_for_the_next_iteration_of_a_busy_batch(void **state)
         "  speculation: {gamma: 4, alpha: 0.8, drafter: device}\n"
         "arbiter: speculative\n";
     struct experiment ex;
-    struct experiment_results res = run_text(&ex, text);
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
     double e = speculation_expected_tokens(0.8, 4);
-    double tokens_per_round = value(&res, 0, "spec_tokens_per_round");
-    double spec = value(&res, 0, "spec_requests"), served = value(&res, 0, "requests_completed");
+    double tokens_per_round = fixture_value(&res, 0, "spec_tokens_per_round");
+    double spec = fixture_value(&res, 0, "spec_requests"),
+           served = fixture_value(&res, 0, "requests_completed");
     /* TPOT over all served requests mixes far (20 ms) and near: recover the near mean. */
-    double tpot_all = value(&res, 0, "tpot_ms_mean");
+    double tpot_all = fixture_value(&res, 0, "tpot_ms_mean");
     double near_tpot = (tpot_all * served - 20.0 * (served - spec)) / spec;
     double want = 60.0 / tokens_per_round;
     printf("  busy batch: %.0f of %.0f requests drafted; near TPOT %.3f ms (60 ms / %.4f "
            "tokens = %.3f, %+.2f %%; alone it would be %.3f); batch %.1f\n",
            spec, served, near_tpot, tokens_per_round, want, 100 * (near_tpot / want - 1), 50.0 / e,
-           value(&res, 0, "batch_mean_cloud"));
+           fixture_value(&res, 0, "batch_mean_cloud"));
     assert_true(spec > 50 && spec < served / 3);
-    assert_true(fabs(value(&res, 0, "tpot_ms_p50") - 20.0) < 0.5); /* the far streams */
+    assert_true(fabs(fixture_value(&res, 0, "tpot_ms_p50") - 20.0) < 0.5); /* the far streams */
     assert_true(fabs(near_tpot / want - 1) < 0.01);
     experiment_results_free(&res);
     experiment_free(&ex);
 }
 
-static void speculation_inside_a_batch_is_refused(void **state)
+static void a_colocated_draft_inside_a_batch_is_refused(void **state)
 {
-    struct experiment ex;
-    struct experiment_options opt = {0};
-    struct error err;
     const char *text =
         "run: {requests: 1}\ndevices:\n  model: {prefill_tok_s: 1, decode_tok_s: 1}\n"
         "  workload: {arrival: {rate_rps: 1}, prompt_tokens: 1, output_tokens: 1}\n"
@@ -247,10 +217,7 @@ static void speculation_inside_a_batch_is_refused(void **state)
         "cloud:\n  batching: {mode: continuous}\n"
         "  model: {prefill_tok_s: 1, decode_tok_s: 1}\n"
         "  speculation: {gamma: 4, alpha: 0.8}\n";
-    assert_int_equal(experiment_load_text(&ex, text, "bad.yaml", &opt, &err), -1);
-    assert_string_equal(err.path, "cloud.speculation");
-    assert_int_equal(err.line, 9);
-    experiment_free(&ex);
+    fixture_expect_load_error(text, "cloud.speculation", "use drafter: device");
 }
 
 int main(void)
@@ -262,7 +229,7 @@ int main(void)
         cmocka_unit_test(device_drafting_breaks_even_at_the_closed_form_rtt),
         cmocka_unit_test(device_drafting_in_a_continuous_batch_meets_the_closed_form_alone),
         cmocka_unit_test(a_draft_waits_for_the_next_iteration_of_a_busy_batch),
-        cmocka_unit_test(speculation_inside_a_batch_is_refused),
+        cmocka_unit_test(a_colocated_draft_inside_a_batch_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
