@@ -130,6 +130,58 @@ check "difficulty-routing: oracle = big-only accuracy at < 20 % big calls; rando
     orc_share="$(v $s oracle share_cloud)" small="$(v $s small-only accuracy)" \
     rnd="$(v $s random accuracy)"
 
+# speculation: at the shipped 20 ms RTT the desktop's draft costs more than it saves (its
+# break-even RTT is -2.1 ms), so device drafting is slower per token than plain streaming,
+# while the provider's co-located draft is faster.
+s=speculation
+check "speculation: co-located TPOT below streaming's, device-drafted above it at 20 ms RTT" \
+    'colo < stream && dev > stream && spec == 200' \
+    stream="$(v $s streaming tpot_ms_mean)" dev="$(v $s device-draft tpot_ms_mean)" \
+    colo="$(v $s colocated tpot_ms_mean)" spec="$(v $s device-draft spec_requests)"
+
+# big-little: every BiLD setting decodes faster than the large model alone and is lossy;
+# at XSUM's published settings the aligned small model is both faster and less lossy than
+# the unaligned one.
+s=big-little
+check "big-little: speed-up > 1 and some quality lost at every setting; aligned dominates" \
+    'u > 1 && uf > 1 && a > 1 && af > 1 && ul > 0 && al > 0 && a > u && al < ul && af > uf && afl < ufl && e2e_a < e2e_large' \
+    u="$(v $s unaligned bild_speedup)" uf="$(v $s unaligned-fast bild_speedup)" \
+    a="$(v $s aligned bild_speedup)" af="$(v $s aligned-fast bild_speedup)" \
+    ul="$(v $s unaligned bild_quality_loss)" ufl="$(v $s unaligned-fast bild_quality_loss)" \
+    al="$(v $s aligned bild_quality_loss)" afl="$(v $s aligned-fast bild_quality_loss)" \
+    e2e_a="$(v $s aligned e2e_ms_mean)" e2e_large="$(v $s large-only e2e_ms_mean)"
+
+# gkt: guided answers land between the student's and the teacher's accuracy, and the test
+# set is served faster than by the teacher, alone or in the same batches of 10.
+s=gkt
+check "gkt: accuracy between the student's and the teacher's; faster than the teacher" \
+    'stu < gkt && gkt < tea && guided == 1 && span < span_batched && span_batched < span_alone' \
+    stu="$(v $s student-alone accuracy)" gkt="$(v $s gkt accuracy)" \
+    tea="$(v $s teacher-alone accuracy)" guided="$(v $s gkt guided_share)" \
+    span="$(v $s gkt e2e_ms_max)" span_batched="$(v $s teacher-batched e2e_ms_max)" \
+    span_alone="$(v $s teacher-alone e2e_ms_max)"
+
+# gkt-chatgpt: with a ChatGPT-class teacher, guidance costs a fraction of the teacher's API
+# bill and lands between the two models' accuracy.
+s=gkt-chatgpt
+check "gkt-chatgpt: cheaper than the teacher, accuracy between student and teacher" \
+    'usd < usd_tea && stu < gkt && gkt < tea' \
+    usd="$(v $s gkt cost_usd_per_req)" usd_tea="$(v $s teacher-alone cost_usd_per_req)" \
+    stu="$(v $s student-alone accuracy)" gkt="$(v $s gkt accuracy)" \
+    tea="$(v $s teacher-alone accuracy)"
+
+# privacy-trust: with the rule no request is seen below its floor (without it some are, so
+# the check can fail); only the cloud-centric design refuses requests; with a private cloud
+# the third-party API sees nothing.
+s=privacy-trust
+check "privacy-trust: no violation under the rule, refusals only cloud-centric" \
+    'off > 0 && rule == 0 && pcc == 0 && cc == 0 && ref_off == 0 && ref_rule == 0 && ref_pcc == 0 && ref_cc > 0 && pcc_api == 0' \
+    off="$(v $s no-rule privacy_violations)" rule="$(v $s rule privacy_violations)" \
+    pcc="$(v $s private-cloud privacy_violations)" cc="$(v $s cloud-centric privacy_violations)" \
+    ref_off="$(v $s no-rule requests_refused)" ref_rule="$(v $s rule requests_refused)" \
+    ref_pcc="$(v $s private-cloud requests_refused)" ref_cc="$(v $s cloud-centric requests_refused)" \
+    pcc_api="$(v $s private-cloud exposed_requests_third_party_api)"
+
 # The same scenario on RouteLLM's MMLU results (the sweep's accuracy profiles): the oracle
 # router's published 85.86 % at 17.78 % strong calls, within 4 standard errors of 9,000
 # draws (0.0037 and 0.0040).
