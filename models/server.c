@@ -1084,6 +1084,10 @@ static void server_cont_prefill_end(struct sim *sim, void *payload)
         req->srv.generated++; /* the prefill produces the next token */
         if (first)
             server_first_token(s, req);
+        if (req->spec.on) { /* its first token goes to the device, which drafts the next */
+            req->spec.round_tokens = 1;
+            s->cb.on_verified(sim, req, s->cb.ctx);
+        }
         if (req->srv.generated >= req->output_tokens) {
             r->running--;
             r->kv_used -= req->srv.kv_tokens;
@@ -1091,11 +1095,9 @@ static void server_cont_prefill_end(struct sim *sim, void *payload)
             server_done(s, req);
             continue;
         }
-        if (req->spec.on) { /* its first token goes to the device, which drafts the next */
+        if (req->spec.on) {
             r->running--;
             r->spec_seqs++;
-            req->spec.round_tokens = 1;
-            s->cb.on_verified(sim, req, s->cb.ctx);
             continue;
         }
         r->context_tokens += (double)req->prompt_tokens + req->srv.generated;

@@ -77,7 +77,9 @@ static void drafting_is_booked_on_the_device_with_its_energy(void **state)
 }
 
 /* A one-token answer is complete with the first result, while the device is still
- * prefilling to draft: the request ends once that job is done (it once waited forever). */
+ * prefilling to draft: the request ends once that job is done (it once waited forever), in
+ * slots and in a continuous batch (whose prefill once finished it without sending the
+ * token). */
 static void a_one_token_answer_ends_while_the_device_still_prefills(void **state)
 {
     const char *text =
@@ -88,14 +90,19 @@ static void a_one_token_answer_ends_while_the_device_still_prefills(void **state
         "bytes_per_token: 0}}\n"
         "cloud:\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 50}\n"
         "  speculation: {gamma: 4, alpha: 0.8, drafter: device}\n"
-        "arbiter: cloud\n";
+        "arbiter: cloud\n"
+        "variants:\n  - {name: slots, set: {}}\n"
+        "  - {name: continuous, set: {cloud.batching: {mode: continuous}}}\n";
     struct experiment ex;
     struct experiment_results res;
     fixture_run_text(text, &ex, &res);
-    printf("  %.0f of 3 one-token answers completed, e2e %.3f ms\n",
-           fixture_value(&res, 0, "requests_completed"), fixture_value(&res, 0, "e2e_ms_mean"));
-    assert_true(fixture_value(&res, 0, "requests_completed") == 3);
-    assert_true(fabs(fixture_value(&res, 0, "e2e_ms_mean") - 10.0) < 1e-3);
+    for (size_t v = 0; v < 2; v++) {
+        printf("  %s: %.0f of 3 one-token answers completed, e2e %.3f ms\n",
+               v ? "continuous" : "slots", fixture_value(&res, v, "requests_completed"),
+               fixture_value(&res, v, "e2e_ms_mean"));
+        assert_true(fixture_value(&res, v, "requests_completed") == 3);
+        assert_true(fabs(fixture_value(&res, v, "e2e_ms_mean") - 10.0) < 1e-3);
+    }
     experiment_results_free(&res);
     experiment_free(&ex);
 }

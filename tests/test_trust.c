@@ -418,15 +418,32 @@ static void random_scenario(struct text *t, gsl_rng *rng, uint64_t seed)
         }
     }
     if (cloud) {
-        put(t,
-            "cloud:\n  slots: 16\n  trust: %s\n  attestation_ms: %g\n"
-            "  model: {prefill_tok_s: 50000, decode_tok_s: 500, accuracy: {skill: 2}, "
-            "price: {input_usd_per_mtok: 3, output_usd_per_mtok: 15}}\n",
-            remote_trust[cloud_trust], 50.0 * gsl_rng_uniform(rng));
+        /* The cloud serves slots or a continuous batch whose KV cache is small enough to
+         * preempt and reject, under a random scheduler; slots may run the Big-Little Decoder
+         * instead of drafting or guidance. */
+        bool continuous = gsl_rng_uniform(rng) < 0.5;
+        static const char *const cont_scheds[] = {"fcfs", "spf", "psrf", "s3"};
+        static const char *const slot_scheds[] = {"fcfs", "spf"};
+        put(t, "cloud:\n  trust: %s\n  attestation_ms: %g\n", remote_trust[cloud_trust],
+            50.0 * gsl_rng_uniform(rng));
+        if (continuous)
+            put(t,
+                "  batching: {mode: continuous}\n  scheduler: {policy: %s}\n"
+                "  model: {prefill_tok_s: 50000, decode_tok_s: 500, max_batch: %d, "
+                "kv_cache_tokens: %d, ",
+                cont_scheds[pick(rng, 4)], 2 + (int)pick(rng, 30), 300 + (int)pick(rng, 3000));
+        else
+            put(t,
+                "  slots: 16\n  scheduler: {policy: %s}\n"
+                "  model: {prefill_tok_s: 50000, decode_tok_s: 500, ",
+                slot_scheds[pick(rng, 2)]);
+        put(t, "accuracy: {skill: 2}, price: {input_usd_per_mtok: 3, output_usd_per_mtok: 15}}\n");
         if (drafting[LOCATION_CLOUD])
             put(t, drafting_map);
         else if (guiding[LOCATION_CLOUD])
             put(t, guidance_map);
+        else if (!continuous && gsl_rng_uniform(rng) < 0.3)
+            put(t, "  big_little: {calibration: aligned, fallback_threshold: 0.5}\n");
     }
     put(t, "orchestrator: %s\n", location_name(orchestrator));
     put(t, "arbiter: {policy: %s, to: %s", ops->name, location_name(to));
@@ -561,12 +578,13 @@ static void exposure_audit_check(const struct exposure_audit *a, const double *x
 }
 
 /* 150 random small scenarios (any registered arbiter with its remote tier, random tiers
- * and trust levels, device drafting or GKT guidance at some tiers, floors, class shares,
- * orchestrator, retrieval on the device or at the edge, personal or not, link outages that fail or
- * time out, fallback or fail), each run with the rule on and off on the same seed. On: no request
- * is ever seen by a tier below its class's floor, nor served there; off: some are (summed over all
- * scenarios), so the check could fail. Both: every request ends once and the outcomes add up to the
- * arrivals; the exposure metrics are the request records' sums. */
+ * and trust levels, device drafting or GKT guidance at some tiers, a cloud of slots (perhaps
+ * a Big-Little Decoder) or a continuous batch with a small KV cache under a random scheduler,
+ * floors, class shares, orchestrator, retrieval on the device or at the edge, personal or not, link
+ * outages that fail or time out, fallback or fail), each run with the rule on and off on the same
+ * seed. On: no request is ever seen by a tier below its class's floor, nor served there; off: some
+ * are (summed over all scenarios), so the check could fail. Both: every request ends once and the
+ * outcomes add up to the arrivals; the exposure metrics are the request records' sums. */
 static void no_request_is_seen_below_its_floor_under_any_arbiter(void **state)
 {
     (void)state;
