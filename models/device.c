@@ -20,20 +20,27 @@ static struct llm_single_stream device_throttle(struct run *run, struct device *
 }
 
 /* A device job of device-drafted speculation (speculation.h): prefilling the prompt, or
- * drafting tokens; req->spec.job_s long at full speed. */
+ * drafting or finishing tokens; req->spec.job_s long at full speed. It runs on a timer, so
+ * that it can be cancelled, and is charged (busy time, energy at prefill or decode power)
+ * for the time it actually ran, when it ends or is cancelled. */
 static void device_start_draft_job(struct run *run, struct device *dev, struct request *req)
 {
-    const struct energy_config *power = &run->sc->populations[dev->population].power;
     double s = req->spec.job_s;
     struct llm_single_stream t = device_throttle(run, dev, (struct llm_single_stream){s, s});
-    bool prefill = req->spec.draft_job == DRAFT_JOB_PREFILL;
-    run_device_energy(
-        run, req,
-        energy_compute_j(power, prefill ? t.last_token_s : 0, prefill ? 0 : t.last_token_s));
     dev->serving = req;
-    int64_t end_ns = run->sim.now_ns + simtime_from_s(t.last_token_s);
-    dev->busy_ns += end_ns - run->sim.now_ns;
-    sim_at(&run->sim, end_ns, device_finish, req);
+    dev->job_start_ns = run->sim.now_ns;
+    sim_timer_arm(&run->sim, &dev->job_timer, run->sim.now_ns + simtime_from_s(t.last_token_s),
+                  device_finish, req);
+}
+
+static void device_charge_job(struct run *run, struct device *dev, struct request *req)
+{
+    const struct energy_config *power = &run->sc->populations[dev->population].power;
+    int64_t ran_ns = run->sim.now_ns - dev->job_start_ns;
+    double ran_s = simtime_to_s(ran_ns);
+    bool prefill = req->spec.draft_job == DRAFT_JOB_PREFILL;
+    run_device_energy(run, req, energy_compute_j(power, prefill ? ran_s : 0, prefill ? 0 : ran_s));
+    dev->busy_ns += ran_ns;
 }
 
 static void device_start(struct run *run, struct device *dev, struct request *req)
@@ -74,15 +81,9 @@ static void device_start(struct run *run, struct device *dev, struct request *re
     sim_at(&run->sim, end_ns, device_finish, req);
 }
 
-static void device_finish(struct sim *sim, void *payload)
+/* The device takes its next work: a speculation job first, else the next request. */
+static void device_start_next(struct run *run, struct device *dev)
 {
-    struct run *run = (struct run *)sim; /* struct run begins with its sim */
-    struct request *req = payload;
-    struct device *dev = &run->devices[req->device];
-    /* The device stays busy while the journey moves on, so that work it submits now (the
-     * request itself after an assessment, a closed-loop user's next request) queues behind
-     * what already waits. */
-    journey_device_done(run, req);
     dev->serving = NULL;
     struct request *next = dev->jobs_head;
     if (next) {
@@ -95,6 +96,42 @@ static void device_finish(struct sim *sim, void *payload)
     }
     if (next)
         device_start(run, dev, next);
+}
+
+static void device_finish(struct sim *sim, void *payload)
+{
+    struct run *run = (struct run *)sim; /* struct run begins with its sim */
+    struct request *req = payload;
+    struct device *dev = &run->devices[req->device];
+    if (req->spec.draft_job != DRAFT_JOB_NONE)
+        device_charge_job(run, dev, req);
+    /* The device stays busy while the journey moves on, so that work it submits now (the
+     * request itself after an assessment, a closed-loop user's next request) queues behind
+     * what already waits. */
+    journey_device_done(run, req);
+    device_start_next(run, dev);
+}
+
+void device_cancel_job(struct run *run, struct request *req)
+{
+    struct device *dev = &run->devices[req->device];
+    if (dev->serving == req) {
+        sim_timer_cancel(&dev->job_timer);
+        device_charge_job(run, dev, req);
+        req->spec.draft_job = DRAFT_JOB_NONE;
+        device_start_next(run, dev);
+        return;
+    }
+    struct request **link = &dev->jobs_head, *prev = NULL;
+    while (*link != req) {
+        prev = *link;
+        link = &(*link)->spec.job_next;
+    }
+    *link = req->spec.job_next;
+    if (dev->jobs_tail == req)
+        dev->jobs_tail = prev;
+    req->spec.job_next = NULL;
+    req->spec.draft_job = DRAFT_JOB_NONE;
 }
 
 void device_submit(struct run *run, struct request *req)

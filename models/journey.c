@@ -193,12 +193,8 @@ static void journey_score(struct run *run, struct request *req)
 
 void journey_end(struct run *run, struct request *req, enum request_outcome outcome)
 {
-    if (req->spec.draft_job != DRAFT_JOB_NONE) {
-        /* Its device is still prefilling to draft for it: it ends when that job does. */
-        req->spec.on = false;
-        req->spec.pending_outcome = (uint8_t)outcome;
-        return;
-    }
+    if (req->spec.draft_job != DRAFT_JOB_NONE) /* its device was prefilling to draft */
+        device_cancel_job(run, req);
     guidance_restore(req); /* a guided request that ends at its tier */
     if (outcome == OUTCOME_COMPLETED || outcome == OUTCOME_FALLBACK)
         journey_score(run, req);
@@ -288,12 +284,9 @@ static void journey_forward_failed(struct sim *sim, void *payload)
 {
     struct run *run = journey_run(sim);
     struct request *req = payload;
-    if (req->spec.draft_job != DRAFT_JOB_NONE) {
-        /* The device was prefilling to draft: it takes the request up after that job. */
-        req->spec.on = false;
-        req->spec.forward_failed = true;
-        return;
-    }
+    if (req->spec.draft_job != DRAFT_JOB_NONE) /* its device was prefilling to draft */
+        device_cancel_job(run, req);
+    req->spec.on = false;
     if (req->escalated) { /* the device's answer is already there: it stands */
         req->location = LOCATION_DEVICE;
         req->fell_back = true;
@@ -687,8 +680,8 @@ static void journey_spec_draft(struct run *run, struct request *req)
                                        req->spec.overhead_s / req->spec.rounds);
     }
     uint32_t left = req->output_tokens - req->spec.tokens_at_user;
-    if (gamma + 1 > left)
-        gamma = left > 1 ? left - 1 : 1;
+    if (gamma + 1 > left) /* γ = 0 for the last token: an empty draft, one verification */
+        gamma = left - 1;
     req->spec.gamma = gamma;
     req->spec.draft_job = DRAFT_JOB_TOKENS;
     req->spec.job_s = gamma * step_s;
@@ -716,11 +709,16 @@ static void journey_spec_lost(struct sim *sim, void *payload)
         req->server_finished = true;
     }
     if (run->sc->populations[req->population].fail_on_link_failure) {
+        if (req->spec.draft_job != DRAFT_JOB_NONE)
+            device_cancel_job(run, req);
         req->response_failed = true;
         req->answer_delivered = true;
         journey_try_end(run, req);
         return;
     }
+    /* The tier is paid for what it did: the prompt and the tokens it produced. */
+    req->cost_usd += cost_request_usd(&run->sc->tier[req->location].quality.price,
+                                      req->prompt_tokens, req->srv.generated);
     /* network.on_failure: fallback — the device has the prompt and every token so far in
      * its own cache: it finishes the answer alone (an escalated request keeps the device's
      * earlier answer instead). */
@@ -749,12 +747,7 @@ static void journey_spec_job_done(struct run *run, struct request *req)
     enum draft_job job = req->spec.draft_job;
     req->spec.draft_job = DRAFT_JOB_NONE;
     if (job == DRAFT_JOB_PREFILL) {
-        if (req->spec.pending_outcome != OUTCOME_PENDING) {
-            journey_end(run, req, (enum request_outcome)req->spec.pending_outcome);
-        } else if (req->spec.forward_failed) {
-            req->spec.forward_failed = false;
-            journey_forward_failed(&run->sim, req);
-        } else if (req->spec.finish_wanted) {
+        if (req->spec.finish_wanted) {
             journey_spec_finish(run, req);
         } else if (req->spec.draft_wanted) {
             req->spec.draft_wanted = false;
@@ -779,7 +772,7 @@ static void journey_spec_job_done(struct run *run, struct request *req)
     const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
     double bytes = netlink_message_bytes(link, req->spec.gamma) +
                    speculation_draft_extra_bytes(spec, req->spec.gamma);
-    req->spec.result_ns = run->sim.now_ns; /* the draft leaves: its round trip starts */
+    req->spec.draft_sent_ns = run->sim.now_ns; /* its round trip starts */
     journey_send_tracked(run, req, LOCATION_DEVICE, req->location, req->spec.gamma, bytes,
                          journey_spec_draft_arrived, journey_spec_lost);
 }
@@ -791,12 +784,17 @@ static void journey_spec_result_arrived(struct sim *sim, void *payload)
     struct run *run = journey_run(sim);
     struct request *req = payload;
     req->messages_in_flight--;
-    if (req->first_token_user_ns < 0)
+    if (!req->spec.first_result_seen) {
+        /* The tier's first token (it replaces an escalated request's device answer). */
+        req->spec.first_result_seen = true;
         req->first_token_user_ns = run->sim.now_ns;
-    else /* the round trip of a draft: beyond drafting, what adaptive gamma weighs */
-        req->spec.overhead_s += simtime_to_s(run->sim.now_ns - req->spec.result_ns);
+    } else { /* the round trip of a draft: beyond drafting, what adaptive gamma weighs */
+        req->spec.overhead_s += simtime_to_s(run->sim.now_ns - req->spec.draft_sent_ns);
+    }
     req->spec.tokens_at_user += req->spec.round_tokens;
     if (req->spec.tokens_at_user >= req->output_tokens) {
+        if (req->spec.draft_job != DRAFT_JOB_NONE) /* no draft needed: stop prefilling */
+            device_cancel_job(run, req);
         journey_last_delivered(run, req, run->sim.now_ns);
         return;
     }

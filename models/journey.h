@@ -15,7 +15,9 @@
  * the user along the way the request came: edge → device, cloud → device, or
  * cloud → edge → device when the edge orchestrated a request served in the cloud. Tokens
  * between the first and the last are counted in bytes but not timed (decoding is much
- * slower than the links; docs/model.md).
+ * slower than the links; docs/model.md). Device-drafted rounds (speculation.h) and GKT
+ * guidance (guidance.h) travel between S and the device on the device's own link to S,
+ * whoever orchestrated; every round's messages are timed.
  * Message sizes: prompt overhead + P × bytes_per_token; token overhead + bytes_per_token;
  * control overhead only.
  * Privacy (trust.h): with the scenario's rule enforced, every move is checked against the

@@ -81,14 +81,13 @@ enum draft_job { DRAFT_JOB_NONE, DRAFT_JOB_PREFILL, DRAFT_JOB_TOKENS, DRAFT_JOB_
 /* Per-request state of device-drafted speculation (speculation.h; journey.c drives the
  * rounds, server.c verifies). */
 struct request_speculation {
-    bool on;                 /* the device drafts and the serving tier verifies */
-    uint8_t draft_job;       /* enum draft_job: the device job queued or running for it */
-    bool draft_wanted;       /* a result arrived while the device was still prefilling */
-    bool finish_wanted;      /* a round was lost while the device was still prefilling */
-    bool forward_failed;     /* the way to the tier failed while the device was prefilling */
-    uint8_t pending_outcome; /* the request ended while the device was prefilling */
-    uint32_t gamma;          /* draft tokens of the round in progress */
-    uint32_t round_tokens;   /* tokens the last verification (or the prefill) produced */
+    bool on;                /* the device drafts and the serving tier verifies */
+    uint8_t draft_job;      /* enum draft_job: the device job queued or running for it */
+    bool draft_wanted;      /* a result arrived while the device was still prefilling */
+    bool finish_wanted;     /* a round was lost while the device was still prefilling */
+    bool first_result_seen; /* the tier's first token has reached the device */
+    uint32_t gamma;         /* draft tokens of the round in progress */
+    uint32_t round_tokens;  /* tokens the last verification (or the prefill) produced */
     uint32_t tokens_at_user;
     uint32_t rounds;          /* verifications done */
     uint32_t accepted;        /* Σ accepted draft tokens */
@@ -96,7 +95,7 @@ struct request_speculation {
     uint32_t rejections;      /* rounds that ended in a rejection */
     double job_s;             /* the queued device job's length at full speed */
     double overhead_s;        /* Σ measured round time beyond drafting (adaptive gamma) */
-    int64_t result_ns;        /* when the previous result reached the device */
+    int64_t draft_sent_ns;    /* when the last draft left the device */
     struct request *job_next; /* the device's job queue (the request may also be queued at
                                  its serving tier, through next) */
 };

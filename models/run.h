@@ -34,6 +34,8 @@ struct device {
     /* Speculation jobs (prefill to draft, drafting) of requests served elsewhere, linked
      * through spec.job_next: they go ahead of the requests waiting in queue. */
     struct request *jobs_head, *jobs_tail;
+    struct sim_timer job_timer; /* the end of the speculation job it runs */
+    int64_t job_start_ns;
     struct request *serving;
     struct netlink_state link[LOCATION_COUNT]; /* to the edge, to the cloud */
     gsl_rng *outage_rng[LOCATION_COUNT];       /* own outage process per link, when any */

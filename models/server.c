@@ -861,7 +861,7 @@ static void server_cont_priority_preempt(struct replica *r)
     struct server *s = server_of(r);
     for (;;) {
         struct request *w = sched_queue_peek(&r->waiting);
-        if (!w || (r->running < (uint64_t)s->cfg->max_batch &&
+        if (!w || (r->running + r->spec_seqs < (uint64_t)s->cfg->max_batch &&
                    server_cont_fits(r, server_cont_kv_need(s, w))))
             return;
         double worst;

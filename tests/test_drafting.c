@@ -107,6 +107,65 @@ static void a_one_token_answer_ends_while_the_device_still_prefills(void **state
     experiment_free(&ex);
 }
 
+/* An escalated request's answer comes from the tier: its first drafted round replaces the
+ * device's first token (as streaming's does), and adaptive gamma does not mistake the time
+ * since the start of the run for a round trip (both once happened). */
+static void an_escalated_request_takes_the_tiers_first_token(void **state)
+{
+    const char *text =
+        "name: escalated\nseed: 5\nrun: {requests: 1, warmup_s: 0}\n"
+        "devices:\n  model: {prefill_tok_s: 2000, decode_tok_s: 50, accuracy: {skill: 0}}\n"
+        "  workload: {arrival: {rate_rps: 0.001}, prompt_tokens: 100, output_tokens: 200}\n"
+        "  network: {cloud: {rtt_ms: 20, up_mbps: 20, down_mbps: 50}}\n"
+        "cloud:\n  slots: 4\n  model: {prefill_tok_s: 20000, decode_tok_s: 20, "
+        "accuracy: {skill: 2}}\n"
+        "  speculation: {drafter: device, gamma: 4, alpha: 0.8, gamma_max: 8, adaptive: true}\n"
+        "arbiter: {policy: cascade, auc: 0.8, threshold: 100}\n"
+        "variants:\n  - {name: stream, set: {cloud.speculation.drafter: none}}\n"
+        "  - {name: escalated, set: {}}\n  - {name: direct, set: {arbiter: cloud}}\n";
+    struct experiment ex;
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
+    double ttft_stream = fixture_value(&res, 0, "ttft_ms_mean");
+    double ttft = fixture_value(&res, 1, "ttft_ms_mean");
+    printf("  escalated: TTFT %.3f ms drafted, %.3f ms streamed; mean gamma %.2f escalated, "
+           "%.2f sent straight\n",
+           ttft, ttft_stream, fixture_value(&res, 1, "spec_gamma_mean"),
+           fixture_value(&res, 2, "spec_gamma_mean"));
+    assert_true(fixture_value(&res, 1, "requests_escalated") == 1);
+    assert_true(fabs(ttft - ttft_stream) < 1e-6);
+    assert_true(fabs(fixture_value(&res, 1, "spec_gamma_mean") -
+                     fixture_value(&res, 2, "spec_gamma_mean")) < 0.5);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
+/* A request whose tier rejects it, or whose answer is complete, stops its device's prefill
+ * for drafting at once: with every request rejected (P + O beyond the KV cache) the device
+ * is busy only for the few ms the prompt takes to reach the tier, not the 5 s prefill. */
+static void a_rejected_request_stops_its_devices_prefill(void **state)
+{
+    const char *text =
+        "name: rejected\nseed: 3\nrun: {requests: 10, warmup_s: 0}\n"
+        "devices:\n  model: {prefill_tok_s: 100, decode_tok_s: 20}\n"
+        "  workload: {arrival: {process: closed, think_s: 0.1, users_per_device: 1}, "
+        "prompt_tokens: 500, output_tokens: 20}\n"
+        "  network: {cloud: {rtt_ms: 20, up_mbps: 20, down_mbps: 50}}\n"
+        "cloud:\n  batching: {mode: continuous}\n"
+        "  model: {prefill_tok_s: 20000, decode_tok_s: 50, kv_cache_tokens: 400}\n"
+        "  speculation: {drafter: device, gamma: 4, alpha: 0.7}\n"
+        "arbiter: cloud\n";
+    struct experiment ex;
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
+    printf("  %.0f of 10 rejected; device busy %.4f of the run\n",
+           fixture_value(&res, 0, "requests_rejected"), fixture_value(&res, 0, "util_device"));
+    assert_true(fixture_value(&res, 0, "requests_rejected") == 10);
+    assert_true(fixture_value(&res, 0, "util_device") < 0.1);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
 /* RTT 60 ms, alpha 0.9, t_d 2 ms, T 20 ms: E(γ)/(γ t_d + 80 ms) is largest at a large γ.
  * Adaptive gamma, started at 2, should come within 3 % of the best fixed gamma's TPOT. */
 static void adaptive_gamma_comes_close_to_the_best_fixed_gamma(void **state)
@@ -193,8 +252,8 @@ static void distributions_payload_adds_a_vocabulary_per_draft_token(void **state
 }
 
 /* Outages that fail messages lose rounds: those requests fail (on_failure: fail) or their
- * devices finish them alone (fallback); the tier lets their sequences go (a KV cache for 3
- * requests keeps serving), and every request ends once. */
+ * devices finish them alone (fallback, the tier still paid for its part); the tier lets their
+ * sequences go (a KV cache for 3 requests keeps serving), and every request ends once. */
 static void lost_rounds_fail_their_requests_and_free_the_tier(void **state)
 {
     const char *text =
@@ -205,7 +264,8 @@ static void lost_rounds_fail_their_requests_and_free_the_tier(void **state)
         "            outage: {up_s: {dist: exponential, mean: 5}, down_s: 0.5}}\n"
         "    on_failure: fail\n"
         "cloud:\n  batching: {mode: continuous}\n"
-        "  model: {prefill_tok_s: 1.0e6, decode_tok_s: 50, kv_cache_tokens: 333}\n"
+        "  model: {prefill_tok_s: 1.0e6, decode_tok_s: 50, kv_cache_tokens: 333, "
+        "price: {input_usd_per_mtok: 1000, output_usd_per_mtok: 0}}\n"
         "  speculation: {gamma: 4, alpha: 0.8, drafter: device, adaptive: true}\n"
         "arbiter: cloud\n"
         "variants:\n  - {name: fail, set: {}}\n"
@@ -218,6 +278,13 @@ static void lost_rounds_fail_their_requests_and_free_the_tier(void **state)
            fixture_value(&res, 1, "requests_completed"), fallback,
            fixture_value(&res, 1, "requests_failed_network"));
     assert_true(fallback > 10 && fixture_value(&res, 1, "requests_failed_network") == 0);
+    /* Every request whose prompt reached the tier pays for its 10 prompt tokens at $1,000
+     * per million, those its device finished after a lost round too (they were once free). */
+    double reached = fixture_value(&res, 1, "exposed_requests_third_party_api");
+    double want_usd = reached * 10 * 1000e-6 / 400;
+    printf("  cost per served request $%.6f (%.0f prompts billed: $%.6f)\n",
+           fixture_value(&res, 1, "cost_usd_per_req"), reached, want_usd);
+    assert_true(fabs(fixture_value(&res, 1, "cost_usd_per_req") - want_usd) < 1e-12);
     assert_true(fixture_value(&res, 1, "requests_completed") + fallback == 400);
     double arrived = fixture_value(&res, 0, "requests_arrived");
     double completed = fixture_value(&res, 0, "requests_completed");
@@ -281,6 +348,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(drafting_is_booked_on_the_device_with_its_energy),
         cmocka_unit_test(a_one_token_answer_ends_while_the_device_still_prefills),
+        cmocka_unit_test(an_escalated_request_takes_the_tiers_first_token),
+        cmocka_unit_test(a_rejected_request_stops_its_devices_prefill),
         cmocka_unit_test(adaptive_gamma_comes_close_to_the_best_fixed_gamma),
         cmocka_unit_test(alpha_by_class_sets_each_class_acceptance),
         cmocka_unit_test(distributions_payload_adds_a_vocabulary_per_draft_token),
