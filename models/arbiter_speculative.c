@@ -28,8 +28,8 @@ static int arbiter_speculative_decide(const struct arbiter_call *c)
     double context = req->prompt_tokens + req->output_tokens / 2.0;
     double step_s = llm_perf_decode_step_s(&sc->tier[to].server.model, 1, context);
     double draft_step_s = llm_perf_decode_step_s(&pop->model, 1, context);
-    double e = speculation_expected_tokens(speculation_alpha(spec, req->task), spec->gamma);
-    double break_even_s = step_s * (e - 1) - spec->gamma * draft_step_s;
+    double break_even_s = speculation_break_even_s(speculation_alpha(spec, req->task), spec->gamma,
+                                                   step_s, draft_step_s);
     double rtt_s = dist_mean(&pop->link[to].rtt_ms) * 1e-3;
     return rtt_s + arbiter_param(c, 0) * 1e-3 < break_even_s ? ARBITER_SPECULATE : (int)to;
 }

@@ -18,7 +18,7 @@ enum bild_draw { BILD_DRAW_CONFIDENCE, BILD_DRAW_AGREEMENT, BILD_DRAW_DISAGREEME
 struct bild_calibration {
     const char *name;
     double small_cost, confidence_a, confidence_b, agreement_exponent, confident_disagreement,
-        disagreement_median, disagreement_sigma;
+        disagreement_median_nats, disagreement_sigma;
 };
 
 static const struct bild_calibration bild_calibrations[] = {
@@ -34,7 +34,7 @@ int bild_load(struct bild_config *cfg, struct ydoc_node *tier_map, struct error 
     struct ydoc_node *map = ydoc_get(tier_map, "big_little");
     int calibration = 0;
     *cfg = (struct bild_config){
-        .fallback_threshold = 0.5, .rollback_threshold = 3, .max_small_tokens = 10};
+        .fallback_threshold = 0.5, .rollback_threshold_nats = 3, .max_small_tokens = 10};
     if (map && (ydoc_expect(map, YDOC_MAP, err) != 0 ||
                 ydoc_read_enum(map, "calibration", bild_calibration_names, BILD_CALIBRATIONS,
                                &calibration, err) != 0))
@@ -45,7 +45,7 @@ int bild_load(struct bild_config *cfg, struct ydoc_node *tier_map, struct error 
     cfg->confidence_b = c->confidence_b;
     cfg->agreement_exponent = c->agreement_exponent;
     cfg->confident_disagreement = c->confident_disagreement;
-    cfg->disagreement_median = c->disagreement_median;
+    cfg->disagreement_median_nats = c->disagreement_median_nats;
     cfg->disagreement_sigma = c->disagreement_sigma;
     if (!map)
         return 0;
@@ -53,7 +53,7 @@ int bild_load(struct bild_config *cfg, struct ydoc_node *tier_map, struct error 
     const struct range shape = {0, 100, true, false};
     if (ydoc_read_f64(map, "fallback_threshold", RANGE_UNIT, &cfg->fallback_threshold, err) != 0 ||
         ydoc_read_f64(map, "rollback_threshold", (struct range){0, 1000, true, false},
-                      &cfg->rollback_threshold, err) != 0 ||
+                      &cfg->rollback_threshold_nats, err) != 0 ||
         ydoc_read_f64(map, "small_cost", RANGE_CLOSED(0, 10), &cfg->small_cost, err) != 0 ||
         ydoc_read_i64(map, "max_small_tokens", 1, 1000000000, &cfg->max_small_tokens, err) != 0 ||
         ydoc_read_f64(map, "confidence_a", shape, &cfg->confidence_a, err) != 0 ||
@@ -61,8 +61,8 @@ int bild_load(struct bild_config *cfg, struct ydoc_node *tier_map, struct error 
         ydoc_read_f64(map, "agreement_exponent", shape, &cfg->agreement_exponent, err) != 0 ||
         ydoc_read_f64(map, "confident_disagreement", RANGE_UNIT, &cfg->confident_disagreement,
                       err) != 0 ||
-        ydoc_read_f64(map, "disagreement_median_nats", shape, &cfg->disagreement_median, err) !=
-            0 ||
+        ydoc_read_f64(map, "disagreement_median_nats", shape, &cfg->disagreement_median_nats,
+                      err) != 0 ||
         ydoc_read_f64(map, "disagreement_sigma", RANGE_CLOSED(0, 10), &cfg->disagreement_sigma,
                       err) != 0)
         return -1;
@@ -76,7 +76,7 @@ double bild_fallback_probability(const struct bild_config *cfg)
 
 double bild_rollback_probability(const struct bild_config *cfg)
 {
-    double z = log(cfg->disagreement_median / cfg->rollback_threshold);
+    double z = log(cfg->disagreement_median_nats / cfg->rollback_threshold_nats);
     if (cfg->disagreement_sigma == 0)
         return z > 0 ? 1 : 0;
     return gsl_cdf_ugaussian_P(z / cfg->disagreement_sigma);

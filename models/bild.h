@@ -57,16 +57,16 @@
 
 struct bild_config {
     bool enabled;
-    double fallback_threshold;     /* α_FB: hand over when the confidence is below it, [0, 1] */
-    double rollback_threshold;     /* α_RB: roll back above this cross-entropy, nats, > 0 */
-    double small_cost;             /* c_s: small step time / large step time */
-    int64_t max_small_tokens;      /* N: small tokens in a row before the large model checks */
-    double confidence_a;           /* Kumaraswamy a of the small model's confidence */
-    double confidence_b;           /* Kumaraswamy b */
-    double agreement_exponent;     /* κ: P(small token = large token | c) = (1 − ε) c^κ */
-    double confident_disagreement; /* ε: P(differ) even at full confidence */
-    double disagreement_median;    /* m: median cross-entropy of a differing token, nats */
-    double disagreement_sigma;     /* σ of its logarithm */
+    double fallback_threshold;       /* α_FB: hand over when the confidence is below it, [0, 1] */
+    double rollback_threshold_nats;  /* α_RB: roll back above this cross-entropy, nats, > 0 */
+    double small_cost;               /* c_s: small step time / large step time */
+    int64_t max_small_tokens;        /* N: small tokens in a row before the large model checks */
+    double confidence_a;             /* Kumaraswamy a of the small model's confidence */
+    double confidence_b;             /* Kumaraswamy b */
+    double agreement_exponent;       /* κ: P(small token = large token | c) = (1 − ε) c^κ */
+    double confident_disagreement;   /* ε: P(differ) even at full confidence */
+    double disagreement_median_nats; /* m: median cross-entropy of a differing token, nats */
+    double disagreement_sigma;       /* σ of its logarithm */
 };
 
 /* What decoding produced, per request or summed (counts of tokens and events). */

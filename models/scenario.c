@@ -196,28 +196,29 @@ static int scenario_load_orchestrator(struct scenario *sc, struct ydoc_node *roo
     return 0;
 }
 
-/* Speculation's alpha_by_class names task classes, like a per-class accuracy table below;
- * device drafting needs each population to reach the tier. */
-static int scenario_bind_speculation(struct scenario *sc, size_t p, const char *const *names,
-                                     size_t n, struct error *err)
+/* Whether population p lists the same task classes as the first, in the same order: what a
+ * table keyed by class names for a server tier needs. */
+static bool scenario_same_classes(const struct scenario *sc, size_t p)
 {
     const struct task_set *ts = &sc->populations[p].workload.tasks;
     const struct task_set *first = &sc->populations[0].workload.tasks;
+    bool same = ts->n_classes == first->n_classes;
+    for (size_t i = 0; same && i < ts->n_classes; i++)
+        same = strcmp(ts->classes[i].name, first->classes[i].name) == 0;
+    return same;
+}
+
+/* Speculation's alpha_by_class names task classes, like a per-class accuracy table below.
+ * (Device drafting needs each population to reach the tier: every population has a link to
+ * every tier present, checked with the links.) */
+static int scenario_bind_speculation(struct scenario *sc, size_t p, const char *const *names,
+                                     size_t n, struct error *err)
+{
     for (int loc = LOCATION_EDGE; loc < LOCATION_COUNT; loc++) {
         struct speculation_config *spec = &sc->tier[loc].server.speculation;
-        if (!sc->tier[loc].present)
+        if (!sc->tier[loc].present || !spec->alpha_by_class_node)
             continue;
-        if (spec->enabled && spec->from_device && !sc->populations[p].has_link[loc])
-            return ydoc_error(spec->node, err,
-                              "device drafting needs a link from every population to the %s; "
-                              "population '%s' has none",
-                              location_name((enum location)loc), sc->populations[p].name);
-        if (!spec->alpha_by_class_node)
-            continue;
-        bool same = ts->n_classes == first->n_classes;
-        for (size_t i = 0; same && i < ts->n_classes; i++)
-            same = strcmp(ts->classes[i].name, first->classes[i].name) == 0;
-        if (!same)
+        if (!scenario_same_classes(sc, p))
             return ydoc_error(spec->alpha_by_class_node, err,
                               "alpha_by_class needs every device population to list the same "
                               "task classes in the same order");
@@ -233,8 +234,6 @@ static int scenario_bind_speculation(struct scenario *sc, size_t p, const char *
 static int scenario_bind_population(struct scenario *sc, size_t p, const char *const *names,
                                     size_t n, struct error *err)
 {
-    const struct task_set *ts = &sc->populations[p].workload.tasks;
-    const struct task_set *first = &sc->populations[0].workload.tasks;
     struct llm_quality *q = &sc->populations[p].quality;
     if (q->has_accuracy && accuracy_bind_classes(&q->accuracy, names, n, err) != 0)
         return -1;
@@ -242,10 +241,7 @@ static int scenario_bind_population(struct scenario *sc, size_t p, const char *c
         struct llm_quality *tq = &sc->tier[loc].quality;
         if (!sc->tier[loc].present || !tq->has_accuracy || tq->accuracy.kind != ACCURACY_BY_CLASS)
             continue;
-        bool same = ts->n_classes == first->n_classes;
-        for (size_t i = 0; same && i < ts->n_classes; i++)
-            same = strcmp(ts->classes[i].name, first->classes[i].name) == 0;
-        if (!same)
+        if (!scenario_same_classes(sc, p))
             return ydoc_error(tq->accuracy_node, err,
                               "a per-class accuracy table on the %s needs every device "
                               "population to list the same task classes in the same order",

@@ -23,7 +23,6 @@ int speculation_load(struct speculation_config *cfg, struct ydoc_node *tier_map,
     if (!map)
         return 0;
     cfg->enabled = true;
-    cfg->node = map;
     if (ydoc_expect(map, YDOC_MAP, err) != 0 ||
         ydoc_read_i64(map, "gamma", 1, 64, &gamma, err) != 0 ||
         ydoc_read_f64(map, "alpha", (struct range){0, 1, false, true}, &cfg->alpha, err) != 0 ||
@@ -124,6 +123,11 @@ double speculation_rounds(const struct speculation_config *cfg, double alpha, do
 double speculation_expected_tokens(double alpha, double gamma)
 {
     return (1 - pow(alpha, gamma + 1)) / (1 - alpha);
+}
+
+double speculation_break_even_s(double alpha, double gamma, double step_s, double draft_step_s)
+{
+    return step_s * (speculation_expected_tokens(alpha, gamma) - 1) - gamma * draft_step_s;
 }
 
 double speculation_tokens_per_round(const struct speculation_config *cfg)

@@ -73,7 +73,6 @@ struct speculation_config {
     double prob_bytes; /* distributions: bytes per probability */
     /* alpha_by_class, bound to the task classes by speculation_bind_classes: alpha of class i
      * (NULL: alpha for every class). */
-    struct ydoc_node *node; /* the `speculation` map, for errors found later */
     struct ydoc_node *alpha_by_class_node;
     double *class_alpha;
     size_t n_class_alpha;
@@ -103,6 +102,10 @@ double speculation_rounds(const struct speculation_config *cfg, double alpha, do
 /* Leviathan's expected tokens per round at (alpha, gamma), and the configured tier's
  * expected tokens per round and walltime improvement factor. */
 double speculation_expected_tokens(double alpha, double gamma);
+
+/* Device drafting's break-even RTT in seconds: T·(E − 1) − gamma·t_draft for a tier step of
+ * step_s and a device step of draft_step_s (negative: it never pays). */
+double speculation_break_even_s(double alpha, double gamma, double step_s, double draft_step_s);
 double speculation_tokens_per_round(const struct speculation_config *cfg);
 double speculation_speedup(const struct speculation_config *cfg);
 

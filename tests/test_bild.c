@@ -23,14 +23,14 @@ static struct bild_config plain_config(double fallback, double small_cost)
 {
     return (struct bild_config){.enabled = true,
                                 .fallback_threshold = fallback,
-                                .rollback_threshold = 3,
+                                .rollback_threshold_nats = 3,
                                 .small_cost = small_cost,
                                 .max_small_tokens = 1000000000,
                                 .confidence_a = 1,
                                 .confidence_b = 1,
                                 .agreement_exponent = 1,
                                 .confident_disagreement = 0,
-                                .disagreement_median = 1,
+                                .disagreement_median_nats = 1,
                                 .disagreement_sigma = 0};
 }
 
@@ -148,7 +148,7 @@ static void hand_worked_requests(void **state)
      * output unchecked. 3 · (4 · 0.25 + 2) + 4 · 0.25 = 10 steps; 12 tokens rolled back;
      * the 4 unchecked tokens are kept disagreements. */
     cfg.confident_disagreement = 1;
-    cfg.disagreement_median = 5;
+    cfg.disagreement_median_nats = 5;
     s = (struct bild_stats){0};
     bild_decode(&cfg, 11, 1, 0, 0, &s);
     assert_true(s.small_steps == 16 && s.large_passes == 6 && s.rollbacks == 3);

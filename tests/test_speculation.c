@@ -93,6 +93,9 @@ static void device_drafting_breaks_even_at_the_closed_form_rtt(void **state)
     struct speculation_config c = {.enabled = true, .gamma = gamma, .alpha = 0.8};
     double e = speculation_tokens_per_round(&c),
            break_even_ms = 1e3 * (step * (e - 1) - gamma * t_d);
+    /* By hand: 20 ms × 2.3616 − 4 × 2 ms = 39.232 ms; the arbiter's helper agrees. */
+    assert_true(fabs(break_even_ms - 39.232) < 1e-9);
+    assert_true(fabs(1e3 * speculation_break_even_s(0.8, gamma, step, t_d) - 39.232) < 1e-9);
     const double rtts_ms[] = {10, 30, 50, 80};
     for (size_t i = 0; i < sizeof rtts_ms / sizeof rtts_ms[0]; i++) {
         char text[2048];
