@@ -4,6 +4,7 @@
 #include <math.h>
 
 #include "device.h"
+#include "drafting.h"
 #include "guidance.h"
 #include "rng.h"
 
@@ -134,9 +135,9 @@ static void journey_send(struct run *run, struct request *req, enum location fro
 
 /* As journey_send, for a message of `bytes` bytes carrying `tokens` tokens that is counted
  * as in flight until it arrives or fails. */
-static void journey_send_tracked(struct run *run, struct request *req, enum location from,
-                                 enum location to, double tokens, double bytes,
-                                 sim_handler on_arrival, sim_handler on_failure)
+void journey_send_tracked(struct run *run, struct request *req, enum location from,
+                          enum location to, double tokens, double bytes, sim_handler on_arrival,
+                          sim_handler on_failure)
 {
     struct netlink_result res = journey_transmit_bytes(run, req, from, to, tokens, bytes);
     req->messages_in_flight++;
@@ -218,16 +219,11 @@ static void journey_refuse(struct run *run, struct request *req, enum request_re
 static void journey_at_tier(struct sim *sim, void *payload);
 static void journey_forward_failed(struct sim *sim, void *payload);
 static void journey_dispatch(struct run *run, struct request *req, enum location where);
-static void journey_try_end(struct run *run, struct request *req);
-static void journey_spec_choose(struct run *run, struct request *req);
-static void journey_spec_job_done(struct run *run, struct request *req);
-static void journey_spec_finish(struct run *run, struct request *req);
-static void journey_spec_verified(struct sim *sim, struct request *req, void *ctx);
 
 void journey_device_done(struct run *run, struct request *req)
 {
     if (req->spec.draft_job != DRAFT_JOB_NONE) {
-        journey_spec_job_done(run, req);
+        drafting_job_done(run, req);
         return;
     }
     const struct arbiter_config *arbiter = &run->sc->arbiter;
@@ -251,7 +247,7 @@ void journey_device_done(struct run *run, struct request *req)
          * happen; if the escalation fails, the device's answer stands). */
         req->escalated = true;
         req->location = arbiter->remote;
-        journey_spec_choose(run, req);
+        drafting_choose(run, req);
         journey_send(run, req, LOCATION_DEVICE, req->location, req->prompt_tokens, journey_at_tier,
                      journey_forward_failed);
         return;
@@ -316,7 +312,7 @@ static void journey_dispatch(struct run *run, struct request *req, enum location
         where = LOCATION_DEVICE;
     }
     req->location = where;
-    journey_spec_choose(run, req);
+    drafting_choose(run, req);
     if (req->location == here) {
         journey_serve_here(run, req);
         return;
@@ -485,7 +481,7 @@ int64_t journey_send_to_user(struct run *run, struct request *req, enum location
  * (on_done, the server's last touch) and its answer has reached the user (or was lost),
  * whichever comes second — a one-token answer can reach the user before on_done — and no
  * message of it is still travelling (a lost last token can overtake the first). */
-static void journey_try_end(struct run *run, struct request *req)
+void journey_try_end(struct run *run, struct request *req)
 {
     if (!req->server_finished || !req->answer_delivered || req->messages_in_flight > 0 ||
         req->spec.draft_job != DRAFT_JOB_NONE)
@@ -510,7 +506,7 @@ static void journey_first_delivered(struct run *run, struct request *req, int64_
     journey_try_end(run, req);
 }
 
-static void journey_last_delivered(struct run *run, struct request *req, int64_t at_ns)
+void journey_last_delivered(struct run *run, struct request *req, int64_t at_ns)
 {
     req->last_token_user_ns = at_ns;
     req->answer_delivered = true;
@@ -626,189 +622,7 @@ struct server_callbacks journey_server_callbacks(struct run *run)
         .on_first_token = journey_server_first_token,
         .on_done = journey_server_done,
         .on_rejected = journey_server_rejected,
-        .on_verified = journey_spec_verified,
+        .on_verified = drafting_verified,
         .ctx = run,
     };
-}
-
-/* --- device-drafted speculation (speculation.h): the rounds between device and tier --- */
-
-static const struct speculation_config *journey_spec_config(const struct run *run,
-                                                            const struct request *req)
-{
-    return &run->sc->tier[req->location].server.speculation;
-}
-
-/* One decode step of the device's model at the request's context now. */
-static double journey_spec_draft_step_s(const struct run *run, const struct request *req)
-{
-    return llm_perf_decode_step_s(&run->sc->populations[req->population].model, 1,
-                                  (double)req->prompt_tokens + req->spec.tokens_at_user);
-}
-
-/* The request leaves for its serving tier: whether its device drafts for it (the arbiter's
- * choice, or the tier's `drafter: device`) — if so the device prefills the prompt meanwhile,
- * to draft from it (with a remote orchestrator, as if told at once). */
-static void journey_spec_choose(struct run *run, struct request *req)
-{
-    if (req->location == LOCATION_DEVICE) {
-        req->spec.on = false;
-        return;
-    }
-    const struct speculation_config *spec = journey_spec_config(run, req);
-    if (!run->sc->arbiter.ops->decides_speculation)
-        req->spec.on = spec->enabled && spec->from_device;
-    if (!req->spec.on)
-        return;
-    req->spec.draft_job = DRAFT_JOB_PREFILL;
-    req->spec.job_s =
-        llm_perf_prefill_s(&run->sc->populations[req->population].model, req->prompt_tokens);
-    device_submit_job(run, req);
-}
-
-/* The device drafts the next round: gamma fixed, or chosen from this request's measured
- * acceptance and round time (speculation.h), and never more than the answer still needs. */
-static void journey_spec_draft(struct run *run, struct request *req)
-{
-    const struct speculation_config *spec = journey_spec_config(run, req);
-    double step_s = journey_spec_draft_step_s(run, req);
-    uint32_t gamma = (uint32_t)spec->gamma;
-    if (spec->adaptive && req->spec.rounds > 0) {
-        double alpha_hat = speculation_alpha_estimate(speculation_alpha(spec, req->task),
-                                                      req->spec.accepted, req->spec.rejections);
-        gamma = speculation_best_gamma(spec, alpha_hat, step_s,
-                                       req->spec.overhead_s / req->spec.rounds);
-    }
-    uint32_t left = req->output_tokens - req->spec.tokens_at_user;
-    if (gamma + 1 > left) /* γ = 0 for the last token: an empty draft, one verification */
-        gamma = left - 1;
-    req->spec.gamma = gamma;
-    req->spec.draft_job = DRAFT_JOB_TOKENS;
-    req->spec.job_s = gamma * step_s;
-    device_submit_job(run, req);
-}
-
-/* The device decodes the rest of the answer alone, after a lost round. */
-static void journey_spec_finish(struct run *run, struct request *req)
-{
-    req->spec.draft_job = DRAFT_JOB_FINISH;
-    req->spec.job_s =
-        (req->output_tokens - req->spec.tokens_at_user) * journey_spec_draft_step_s(run, req);
-    device_submit_job(run, req);
-}
-
-/* A round's message was lost: the tier lets the sequence go unless it has finished, and the
- * request fails or (on_failure: fallback) the device finishes it. */
-static void journey_spec_lost(struct sim *sim, void *payload)
-{
-    struct run *run = journey_run(sim);
-    struct request *req = payload;
-    req->messages_in_flight--;
-    if (!req->server_finished) {
-        server_speculation_abandon(run->server[req->location], req);
-        req->server_finished = true;
-    }
-    if (run->sc->populations[req->population].fail_on_link_failure) {
-        if (req->spec.draft_job != DRAFT_JOB_NONE)
-            device_cancel_job(run, req);
-        req->response_failed = true;
-        req->answer_delivered = true;
-        journey_try_end(run, req);
-        return;
-    }
-    /* The tier is paid for what it did: the prompt and the tokens it produced. */
-    req->cost_usd += cost_request_usd(&run->sc->tier[req->location].quality.price,
-                                      req->prompt_tokens, req->srv.generated);
-    /* network.on_failure: fallback — the device has the prompt and every token so far in
-     * its own cache: it finishes the answer alone (an escalated request keeps the device's
-     * earlier answer instead). */
-    req->fell_back = true;
-    req->location = LOCATION_DEVICE;
-    if (req->escalated) {
-        req->answer_delivered = true;
-        journey_try_end(run, req);
-    } else if (req->spec.draft_job == DRAFT_JOB_PREFILL) {
-        req->spec.finish_wanted = true;
-    } else {
-        journey_spec_finish(run, req);
-    }
-}
-
-static void journey_spec_draft_arrived(struct sim *sim, void *payload)
-{
-    struct run *run = journey_run(sim);
-    struct request *req = payload;
-    req->messages_in_flight--;
-    server_speculation_verify(run->server[req->location], req);
-}
-
-static void journey_spec_job_done(struct run *run, struct request *req)
-{
-    enum draft_job job = req->spec.draft_job;
-    req->spec.draft_job = DRAFT_JOB_NONE;
-    if (job == DRAFT_JOB_PREFILL) {
-        if (req->spec.finish_wanted) {
-            journey_spec_finish(run, req);
-        } else if (req->spec.draft_wanted) {
-            req->spec.draft_wanted = false;
-            journey_spec_draft(run, req);
-        } else {
-            journey_try_end(run, req); /* the answer may be complete, or lost, already */
-        }
-        return;
-    }
-    if (job == DRAFT_JOB_FINISH) {
-        /* Its tokens reached the user as the device wrote them, one decode step apart. */
-        if (req->first_token_user_ns < 0)
-            req->first_token_user_ns =
-                run->sim.now_ns -
-                simtime_from_s(req->spec.job_s *
-                               (1 - 1.0 / (req->output_tokens - req->spec.tokens_at_user)));
-        req->last_token_tier_ns = run->sim.now_ns;
-        journey_last_delivered(run, req, run->sim.now_ns);
-        return;
-    }
-    const struct speculation_config *spec = journey_spec_config(run, req);
-    const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
-    double bytes = netlink_message_bytes(link, req->spec.gamma) +
-                   speculation_draft_extra_bytes(spec, req->spec.gamma);
-    req->spec.draft_sent_ns = run->sim.now_ns; /* its round trip starts */
-    journey_send_tracked(run, req, LOCATION_DEVICE, req->location, req->spec.gamma, bytes,
-                         journey_spec_draft_arrived, journey_spec_lost);
-}
-
-/* A round's result reached the device (and the user): the answer is complete, or the device
- * drafts the next round (after its prefill, if that is still running). */
-static void journey_spec_result_arrived(struct sim *sim, void *payload)
-{
-    struct run *run = journey_run(sim);
-    struct request *req = payload;
-    req->messages_in_flight--;
-    if (!req->spec.first_result_seen) {
-        /* The tier's first token (it replaces an escalated request's device answer). */
-        req->spec.first_result_seen = true;
-        req->first_token_user_ns = run->sim.now_ns;
-    } else { /* the round trip of a draft: beyond drafting, what adaptive gamma weighs */
-        req->spec.overhead_s += simtime_to_s(run->sim.now_ns - req->spec.draft_sent_ns);
-    }
-    req->spec.tokens_at_user += req->spec.round_tokens;
-    if (req->spec.tokens_at_user >= req->output_tokens) {
-        if (req->spec.draft_job != DRAFT_JOB_NONE) /* no draft needed: stop prefilling */
-            device_cancel_job(run, req);
-        journey_last_delivered(run, req, run->sim.now_ns);
-        return;
-    }
-    if (req->spec.draft_job == DRAFT_JOB_PREFILL)
-        req->spec.draft_wanted = true;
-    else
-        journey_spec_draft(run, req);
-}
-
-static void journey_spec_verified(struct sim *sim, struct request *req, void *ctx)
-{
-    struct run *run = ctx;
-    const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
-    journey_send_tracked(run, req, req->location, LOCATION_DEVICE, req->spec.round_tokens,
-                         netlink_message_bytes(link, req->spec.round_tokens),
-                         journey_spec_result_arrived, journey_spec_lost);
 }

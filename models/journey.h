@@ -55,6 +55,19 @@ int64_t journey_send_to_user(struct run *run, struct request *req, enum location
 void journey_count_tokens_down(struct run *run, struct request *req, enum location from,
                                double messages);
 
+/* For drafting.c, the rounds of device-drafted speculation: */
+/* Sends a message of `bytes` bytes carrying `tokens` tokens from tier `from` to tier `to`,
+ * now, counted in req->messages_in_flight until on_arrival or on_failure runs. */
+void journey_send_tracked(struct run *run, struct request *req, enum location from,
+                          enum location to, double tokens, double bytes, sim_handler on_arrival,
+                          sim_handler on_failure);
+/* req's last token reached the user at at_ns (or was lost: -1); it ends if nothing else is
+ * pending (journey_try_end). */
+void journey_last_delivered(struct run *run, struct request *req, int64_t at_ns);
+/* Ends req when its tier is done with it, its answer has arrived or was lost, no message of
+ * it travels and no device job runs for it. */
+void journey_try_end(struct run *run, struct request *req);
+
 /* Callbacks for the edge and cloud servers (server.h); ctx is the run. */
 struct server_callbacks journey_server_callbacks(struct run *run);
 
