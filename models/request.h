@@ -78,7 +78,7 @@ struct request_server_state {
 /* FINISH: after a lost round, the device writes the rest of the answer alone. */
 enum draft_job { DRAFT_JOB_NONE, DRAFT_JOB_PREFILL, DRAFT_JOB_TOKENS, DRAFT_JOB_FINISH };
 
-/* Per-request state of device-drafted speculation (speculation.h; journey.c drives the
+/* Per-request state of device-drafted speculation (speculation.h; drafting.c drives the
  * rounds, server.c verifies). */
 struct request_speculation {
     bool on;                /* the device drafts and the serving tier verifies */
