@@ -43,4 +43,22 @@ static inline void fixture_expect_load_error(const char *text, const char *path,
     experiment_free(&ex);
 }
 
+/* The text must fail to load, located (line > 0), with `part` in the formatted message
+ * (file:line:column: key path: message). */
+static inline void fixture_expect_load_error_containing(const char *text, const char *part)
+{
+    struct experiment ex;
+    struct experiment_options opt = {0};
+    struct error err;
+    error_clear(&err);
+    assert_int_equal(experiment_load_text(&ex, text, "bad.yaml", &opt, &err), -1);
+    char msg[2048];
+    error_format(&err, msg, sizeof msg);
+    printf("  %s\n", msg);
+    if (!strstr(msg, part))
+        fail_msg("'%s' lacks '%s'", msg, part);
+    assert_true(err.line > 0);
+    experiment_free(&ex);
+}
+
 #endif

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "experiment.h"
+#include "experiment_fixture.h"
 #include "guidance.h"
 #include "run.h"
 
@@ -365,18 +366,7 @@ static void bad_guidance_maps_are_refused_with_their_place(void **state)
                  "  network: {cloud: {rtt_ms: 0, up_mbps: 1, down_mbps: 1}}\n"
                  "cloud:\n  model: {prefill_tok_s: 1, decode_tok_s: 1}\n  %s\narbiter: cloud\n",
                  cases[i].guidance);
-        struct experiment ex;
-        struct experiment_options opt = {0};
-        struct error err;
-        error_clear(&err);
-        assert_int_equal(experiment_load_text(&ex, text, "bad.yaml", &opt, &err), -1);
-        char msg[2048];
-        error_format(&err, msg, sizeof msg);
-        printf("  %s\n", msg);
-        if (!strstr(msg, cases[i].part))
-            fail_msg("'%s' -> '%s' lacks '%s'", cases[i].guidance, msg, cases[i].part);
-        assert_true(err.line > 0);
-        experiment_free(&ex);
+        fixture_expect_load_error_containing(text, cases[i].part);
     }
 }
 
