@@ -19,6 +19,8 @@
 #include "simtime.h"
 #include "ydoc.h"
 
+#include "map_fixture.h"
+
 #define SAMPLE_CSV HAISIM_SOURCE_DIR "/tests/data/outages-sample.csv"
 
 static int64_t at_ms(double ms)
@@ -26,26 +28,15 @@ static int64_t at_ms(double ms)
     return simtime_from_s(ms * 1e-3);
 }
 
-/* Loads `text` and reads the link map at top-level key "link"; on success also checks that
- * no key was left unread. */
+static int load_link(void *cfg, struct ydoc_node *map, struct error *err)
+{
+    return netlink_config_load(cfg, map, err);
+}
+
+/* Loads `text` and reads the link map at top-level key "link". */
 static int load_text(const char *text, struct netlink_config *cfg, struct error *err)
 {
-    error_clear(err);
-    struct ydoc *doc = ydoc_load_string(text, "test.yaml", err);
-    assert_non_null(doc);
-    int rc = netlink_config_load(cfg, ydoc_get(ydoc_root(doc), "link"), err);
-    if (rc == 0) {
-        struct error unused;
-        error_clear(&unused);
-        int unread = ydoc_check_unused(doc, &unused);
-        ydoc_free(doc);
-        if (unread != 0)
-            fail_msg("unread key: %s", unused.msg);
-    } else {
-        ydoc_free(doc);
-        print_message("    %s:%d:%d %s: %s\n", err->file, err->line, err->col, err->path, err->msg);
-    }
-    return rc;
+    return fixture_load_map(text, "link", load_link, cfg, err);
 }
 
 static void load_ok(const char *text, struct netlink_config *cfg)
@@ -61,12 +52,7 @@ static void load_fails(const char *text, const char *want, int line, int col, co
     struct error err;
     if (load_text(text, &cfg, &err) == 0)
         fail_msg("%s: loaded, expected an error containing '%s'", text, want);
-    if (!strstr(err.msg, want))
-        fail_msg("message '%s' lacks '%s'", err.msg, want);
-    assert_string_equal(err.file, "test.yaml");
-    assert_int_equal(err.line, line);
-    assert_int_equal(err.col, col);
-    assert_string_equal(err.path, path);
+    fixture_assert_error_at(&err, want, line, col, path);
     netlink_config_free(&cfg); /* a failed load leaves cfg safe to free again */
 }
 

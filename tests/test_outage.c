@@ -21,6 +21,8 @@
 #include "simtime.h"
 #include "ydoc.h"
 
+#include "map_fixture.h"
+
 #define SAMPLE_CSV HAISIM_SOURCE_DIR "/tests/data/outages-sample.csv"
 
 static int64_t at_s(double seconds)
@@ -28,24 +30,15 @@ static int64_t at_s(double seconds)
     return simtime_from_s(seconds);
 }
 
-/* Loads `text` and reads the outage map at top-level key "outage" (absent: NULL node).
- * Returns outage_config_load's status; on success also checks that no key was left unread. */
+static int load_outage(void *cfg, struct ydoc_node *map, struct error *err)
+{
+    return outage_config_load(cfg, map, err);
+}
+
+/* Loads `text` and reads the outage map at top-level key "outage" (absent: NULL node). */
 static int load_text(const char *text, struct outage_config *cfg, struct error *err)
 {
-    error_clear(err);
-    struct ydoc *doc = ydoc_load_string(text, "test.yaml", err);
-    assert_non_null(doc);
-    int rc = outage_config_load(cfg, ydoc_get(ydoc_root(doc), "outage"), err);
-    if (rc == 0) {
-        struct error unused;
-        error_clear(&unused);
-        if (ydoc_check_unused(doc, &unused) != 0)
-            fail_msg("unread key: %s", unused.msg);
-    } else {
-        print_message("    %s:%d:%d %s: %s\n", err->file, err->line, err->col, err->path, err->msg);
-    }
-    ydoc_free(doc);
-    return rc;
+    return fixture_load_map(text, "outage", load_outage, cfg, err);
 }
 
 static void load_ok(const char *text, struct outage_config *cfg)
@@ -63,12 +56,7 @@ static void load_fails(const char *text, const char *want, int line, int col, co
     struct error err;
     if (load_text(text, &cfg, &err) == 0)
         fail_msg("%s: loaded, expected an error containing '%s'", text, want);
-    if (!strstr(err.msg, want))
-        fail_msg("message '%s' lacks '%s'", err.msg, want);
-    assert_string_equal(err.file, "test.yaml");
-    assert_int_equal(err.line, line);
-    assert_int_equal(err.col, col);
-    assert_string_equal(err.path, path);
+    fixture_assert_error_at(&err, want, line, col, path);
     assert_int_equal(cfg.kind, OUTAGE_NONE);
     outage_config_free(&cfg);
 }
