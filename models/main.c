@@ -255,6 +255,27 @@ static int cmd_run(const struct cli *cli)
     return rc;
 }
 
+/* What a tier's speculation gives, per drafting population (speculation_explain). */
+static void explain_speculation(const struct scenario *sc, enum location loc)
+{
+    const struct server_config *srv = &sc->tier[loc].server;
+    size_t n = sc->n_populations;
+    const char **names = malloc(n * sizeof names[0]);
+    double *draft_s = malloc(n * sizeof draft_s[0]), *rtt_s = malloc(n * sizeof rtt_s[0]);
+    if (names && draft_s && rtt_s) {
+        for (size_t p = 0; p < n; p++) {
+            names[p] = sc->populations[p].name;
+            draft_s[p] = llm_perf_decode_step_s(&sc->populations[p].model, 1, 0);
+            rtt_s[p] = dist_mean(&sc->populations[p].link[loc].rtt_ms) * 1e-3;
+        }
+        speculation_explain(&srv->speculation, llm_perf_decode_step_s(&srv->model, 1, 0), n, names,
+                            draft_s, rtt_s, "    ", stdout);
+    }
+    free(names);
+    free(draft_s);
+    free(rtt_s);
+}
+
 /* How each variant's models are timed (llm_perf_explain), for validate --explain. */
 static void explain_models(const struct experiment *ex)
 {
@@ -273,6 +294,7 @@ static void explain_models(const struct experiment *ex)
                    (long long)sc->tier[loc].server.replicas,
                    sc->tier[loc].server.replicas == 1 ? "" : "s");
             llm_perf_explain(&sc->tier[loc].server.model, "    ", stdout);
+            explain_speculation(sc, (enum location)loc);
         }
     }
 }

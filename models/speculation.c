@@ -140,6 +140,37 @@ double speculation_speedup(const struct speculation_config *cfg)
     return speculation_tokens_per_round(cfg) / (cfg->gamma * cfg->draft_cost + 1);
 }
 
+void speculation_explain(const struct speculation_config *cfg, double step_s, size_t n,
+                         const char *const *names, const double *draft_step_s, const double *rtt_s,
+                         const char *indent, FILE *out)
+{
+    if (!cfg->enabled)
+        return;
+    double e = speculation_tokens_per_round(cfg);
+    fprintf(out,
+            "%sspeculation: gamma %g, alpha %g%s: E[tokens per round] = (1 - a^(g+1)) / (1 - a) "
+            "= %.4f (Leviathan eq. 1)\n",
+            indent, cfg->gamma, cfg->alpha,
+            cfg->class_alpha ? " (other classes: alpha_by_class)" : "", e);
+    if (!cfg->from_device) {
+        fprintf(out, "%s  co-located draft, c = %g: speed-up E / (g c + 1) = %.4f (theorem 3.8)\n",
+                indent, cfg->draft_cost, speculation_speedup(cfg));
+        return;
+    }
+    fprintf(out, "%s  drafted by the device%s%s; tier step T = %.4g ms at batch 1\n", indent,
+            cfg->adaptive ? ", adaptive gamma" : "",
+            cfg->payload == SPECULATION_PAYLOAD_DISTRIBUTIONS ? ", with distributions" : "",
+            step_s * 1e3);
+    for (size_t i = 0; i < n; i++) {
+        double be_s = speculation_break_even_s(cfg->alpha, cfg->gamma, step_s, draft_step_s[i]);
+        fprintf(out,
+                "%s  devices '%s': t_d = %.4g ms; break-even RTT T (E - 1) - g t_d = %.4g ms; "
+                "mean RTT %.4g ms: drafting %s at batch 1\n",
+                indent, names[i], draft_step_s[i] * 1e3, be_s * 1e3, rtt_s[i] * 1e3,
+                rtt_s[i] < be_s ? "pays off" : "does not pay off");
+    }
+}
+
 double speculation_draft_extra_bytes(const struct speculation_config *cfg, double gamma)
 {
     return cfg->payload == SPECULATION_PAYLOAD_DISTRIBUTIONS

@@ -54,6 +54,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "error.h"
 #include "ydoc.h"
@@ -108,6 +109,13 @@ double speculation_expected_tokens(double alpha, double gamma);
 double speculation_break_even_s(double alpha, double gamma, double step_s, double draft_step_s);
 double speculation_tokens_per_round(const struct speculation_config *cfg);
 double speculation_speedup(const struct speculation_config *cfg);
+
+/* For validate --explain: what the tier's speculation does, in numbers. step_s is the tier's
+ * decode step at batch 1; each of the n drafting populations has its name, its device's
+ * decode step draft_step_s[i] and its link's mean RTT rtt_s[i]. */
+void speculation_explain(const struct speculation_config *cfg, double step_s, size_t n,
+                         const char *const *names, const double *draft_step_s, const double *rtt_s,
+                         const char *indent, FILE *out);
 
 /* Bytes beyond the draft's token ids that a draft of `gamma` tokens carries (payload). */
 double speculation_draft_extra_bytes(const struct speculation_config *cfg, double gamma);

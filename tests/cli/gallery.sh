@@ -131,13 +131,23 @@ check "difficulty-routing: oracle = big-only accuracy at < 20 % big calls; rando
     rnd="$(v $s random accuracy)"
 
 # speculation: at the shipped 20 ms RTT the desktop's draft costs more than it saves (its
-# break-even RTT is -2.1 ms), so device drafting is slower per token than plain streaming,
+# break-even RTT is -2.2 ms), so device drafting is slower per token than plain streaming,
 # while the provider's co-located draft is faster.
 s=speculation
 check "speculation: co-located TPOT below streaming's, device-drafted above it at 20 ms RTT" \
     'colo < stream && dev > stream && spec == 200' \
     stream="$(v $s streaming tpot_ms_mean)" dev="$(v $s device-draft tpot_ms_mean)" \
     colo="$(v $s colocated tpot_ms_mean)" spec="$(v $s device-draft spec_requests)"
+
+# validate --explain states the same break-even RTT (12.35 ms x 2.3616 - 4 x 7.828 ms) and
+# Leviathan's co-located speed-up 3.3616 / 1.4.
+"$HAISIM" validate --explain "$SRC/scenarios/gallery/speculation.yaml" >"$WORK/explain" 2>&1
+if grep -q "break-even RTT T (E - 1) - g t_d = -2.158 ms; mean RTT 20 ms: drafting does not pay off" \
+    "$WORK/explain" && grep -q "speed-up E / (g c + 1) = 2.4011" "$WORK/explain"; then
+    pass "speculation: validate --explain gives the break-even RTT and the co-located speed-up"
+else
+    fail "speculation: validate --explain lacks the break-even RTT or speed-up: $(grep -A3 'speculation:' "$WORK/explain" | head -8)"
+fi
 
 # big-little: every BiLD setting decodes faster than the large model alone and is lossy;
 # at XSUM's published settings the aligned small model is both faster and less lossy than
