@@ -48,6 +48,25 @@ void drafting_choose(struct run *run, struct request *req)
     device_submit_job(run, req);
 }
 
+static void drafting_stream_arrived(struct sim *sim, void *payload)
+{
+    struct run *run = drafting_run(sim);
+    struct request *req = payload;
+    req->messages_in_flight--;
+    server_speculation_stream(run->server[req->location], req);
+}
+
+static void drafting_lost(struct sim *sim, void *payload);
+
+/* Drafting is the slower (stop_when_slower): the device asks the tier to stream the rest. */
+static void drafting_stream(struct run *run, struct request *req)
+{
+    const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
+    req->spec.streaming = true;
+    journey_send_tracked(run, req, LOCATION_DEVICE, req->location, 0,
+                         netlink_message_bytes(link, 0), drafting_stream_arrived, drafting_lost);
+}
+
 /* The device drafts the next round: gamma fixed, or chosen from this request's measured
  * acceptance and round time (speculation.h), and never more than the answer still needs. */
 static void drafting_draft(struct run *run, struct request *req)
@@ -58,8 +77,14 @@ static void drafting_draft(struct run *run, struct request *req)
     if (spec->adaptive && req->spec.rounds > 0) {
         double alpha_hat = speculation_alpha_estimate(speculation_alpha(spec, req->task),
                                                       req->spec.accepted, req->spec.rejections);
-        gamma = speculation_best_gamma(spec, alpha_hat, step_s,
-                                       req->spec.overhead_s / req->spec.rounds);
+        double overhead_s = req->spec.overhead_s / req->spec.rounds;
+        gamma = speculation_best_gamma(spec, alpha_hat, step_s, overhead_s);
+        double verify_s = req->spec.verify_s / req->spec.rounds;
+        if (spec->stop_when_slower && req->spec.rounds >= 2 &&
+            speculation_round_rate(alpha_hat, gamma, step_s, overhead_s) * verify_s < 1) {
+            drafting_stream(run, req);
+            return;
+        }
     }
     uint32_t left = req->output_tokens - req->spec.tokens_at_user;
     if (gamma + 1 > left) /* γ = 0 for the last token: an empty draft, one verification */
@@ -121,6 +146,7 @@ static void drafting_draft_arrived(struct sim *sim, void *payload)
     struct run *run = drafting_run(sim);
     struct request *req = payload;
     req->messages_in_flight--;
+    req->spec.verify_start_ns = run->sim.now_ns;
     server_speculation_verify(run->server[req->location], req);
 }
 
@@ -190,6 +216,8 @@ void drafting_verified(struct sim *sim, struct request *req, void *ctx)
 {
     struct run *run = ctx;
     const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
+    if (req->spec.rounds > 0) /* a verification, not the prefill's token */
+        req->spec.verify_s += simtime_to_s(run->sim.now_ns - req->spec.verify_start_ns);
     journey_send_tracked(run, req, req->location, LOCATION_DEVICE, req->spec.round_tokens,
                          netlink_message_bytes(link, req->spec.round_tokens),
                          drafting_result_arrived, drafting_lost);

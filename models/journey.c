@@ -594,13 +594,15 @@ static void journey_server_done(struct sim *sim, struct request *req, void *ctx)
     req->server_finished = true;
     /* The first token was the last, already on its way; or every token went down with a
      * speculative round. */
-    if (req->output_tokens < 2 || req->spec.on) {
+    if (req->output_tokens < 2 || request_drafting(req)) {
         journey_try_end(run, req);
         return;
     }
     /* Tokens 2 .. O-1 stream down one message each; their bytes are counted here (on every
      * hop of the way back), and only the last message is timed. */
-    double middle = req->output_tokens - 2.0;
+    /* (After drafting stopped, those of the rounds are already down.) */
+    double middle =
+        req->output_tokens - 2.0 - (req->spec.streaming ? req->spec.tokens_at_user - 1.0 : 0);
     bool via_edge = journey_via_edge(run, req);
     journey_count_tokens_down(run, req, via_edge ? LOCATION_EDGE : req->location, middle);
     if (via_edge) {

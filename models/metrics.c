@@ -145,7 +145,7 @@ void metrics_record(struct metrics *m, const struct request *req)
         m->spec_accepted += req->spec.accepted;
         m->spec_drafted += req->spec.drafted;
         m->spec_rejections += req->spec.rejections;
-        m->spec_round_tokens += req->output_tokens - 1u; /* all but the prefill's token */
+        m->spec_round_tokens += req->spec.tokens_at_user - 1u; /* the rounds' (not the prefill's) */
     }
     m->guided += req->guidance_tokens > 0;
 }

@@ -86,6 +86,7 @@ struct request_speculation {
     bool draft_wanted;      /* a result arrived while the device was still prefilling */
     bool finish_wanted;     /* a round was lost while the device was still prefilling */
     bool first_result_seen; /* the tier's first token has reached the device */
+    bool streaming;         /* drafting stopped: the tier streams the rest (stop_when_slower) */
     uint32_t gamma;         /* draft tokens of the round in progress */
     uint32_t round_tokens;  /* tokens the last verification (or the prefill) produced */
     uint32_t tokens_at_user;
@@ -96,6 +97,8 @@ struct request_speculation {
     double job_s;             /* the queued device job's length at full speed */
     double overhead_s;        /* Σ measured round time beyond drafting (adaptive gamma) */
     int64_t draft_sent_ns;    /* when the last draft left the device */
+    int64_t verify_start_ns;  /* when the last draft reached the tier */
+    double verify_s;          /* Σ time from a draft reaching the tier to its result leaving */
     struct request *job_next; /* the device's job queue (the request may also be queued at
                                  its serving tier, through next) */
 };
@@ -171,6 +174,12 @@ static inline bool request_left_device(const struct request *req)
 static inline bool request_seen_by(const struct request *req, enum location loc)
 {
     return (req->tiers_seen >> loc) & 1u;
+}
+
+/* Whether req's device drafts for it now (its tier verifies rounds rather than streaming). */
+static inline bool request_drafting(const struct request *req)
+{
+    return req->spec.on && !req->spec.streaming;
 }
 
 /* The user-facing latencies of a served request (DESIGN §6), in ms: time to first token and

@@ -51,8 +51,9 @@ struct replica {
      * through srv.adm_next) for the next decode iteration, which verifies them */
     uint64_t spec_seqs;
     struct request *spec_ready, *spec_ready_tail, *verifying;
-    uint64_t verify_seqs;  /* sequences the decode iteration in progress verifies */
-    double verify_context; /* their context tokens */
+    struct request *spec_streams; /* stopped drafting: join the batch at the next iteration */
+    uint64_t verify_seqs;         /* sequences the decode iteration in progress verifies */
+    double verify_context;        /* their context tokens */
 };
 
 struct server {
@@ -385,7 +386,7 @@ static void server_slot_start(struct replica *r, struct request *req)
     if (req->srv.admissions == 0) {
         struct llm_single_stream t =
             llm_single_stream(m, req->prompt_tokens, out, llm_perf_overhead_s(m, s->rng));
-        if (req->spec.on) {
+        if (request_drafting(req)) {
             server_slot_spec_start(r, req, t.first_token_s);
             return;
         }
@@ -774,7 +775,7 @@ static uint32_t server_cont_generated(const struct replica *r, const struct requ
 /* KV tokens a sequence needs to be admitted now. */
 static int64_t server_cont_kv_need(const struct server *s, const struct request *req)
 {
-    if (req->spec.on) /* away between rounds, it is never preempted: it reserves */
+    if (request_drafting(req)) /* away between rounds, it is never preempted: it reserves */
         return (int64_t)req->prompt_tokens + req->output_tokens;
     switch (s->cfg->kv_admission) {
     case SERVER_KV_RESERVE_OUTPUT:
@@ -805,6 +806,7 @@ static bool server_cont_fits(const struct replica *r, int64_t tokens)
 static void server_cont_prefill_end(struct sim *sim, void *payload);
 static void server_cont_decode_end(struct sim *sim, void *payload);
 static void server_cont_spec_release(struct replica *r, struct request *req, bool done);
+static int server_cont_join(struct replica *r, struct request *req);
 
 /* Takes a running sequence out of the batch, releasing its KV; it keeps its generated
  * tokens, to be recomputed with its prompt when readmitted (vLLM's recompute preemption). */
@@ -990,6 +992,12 @@ static void server_cont_iterate(struct replica *r)
                       server_cont_prefill_end, r);
         return;
     }
+    while (r->spec_streams) {
+        struct request *req = r->spec_streams;
+        r->spec_streams = req->srv.adm_next;
+        if (server_cont_join(r, req) != 0)
+            return;
+    }
     if (s->cfg->kv_admission == SERVER_KV_ON_DEMAND)
         server_cont_preempt(r);
     if (r->running == 0 && !r->spec_ready) {
@@ -1084,7 +1092,7 @@ static void server_cont_prefill_end(struct sim *sim, void *payload)
         req->srv.generated++; /* the prefill produces the next token */
         if (first)
             server_first_token(s, req);
-        if (req->spec.on) { /* its first token goes to the device, which drafts the next */
+        if (request_drafting(req)) { /* its first token goes to the device, which drafts */
             req->spec.round_tokens = 1;
             s->cb.on_verified(sim, req, s->cb.ctx);
         }
@@ -1095,7 +1103,7 @@ static void server_cont_prefill_end(struct sim *sim, void *payload)
             server_done(s, req);
             continue;
         }
-        if (req->spec.on) {
+        if (request_drafting(req)) {
             r->running--;
             r->spec_seqs++;
             continue;
@@ -1136,6 +1144,31 @@ static void server_cont_decode_end(struct sim *sim, void *payload)
             server_cont_spec_release(r, req, true);
     }
     server_cont_iterate(r);
+}
+
+/* A sequence whose device stopped drafting joins the batch as a streaming one, at an
+ * iteration boundary: it keeps its KV cache (on demand: down to what it holds; s3: its
+ * reservation covers the whole output). */
+static int server_cont_join(struct replica *r, struct request *req)
+{
+    struct server *s = server_of(r);
+    uint32_t generated = req->srv.generated;
+    r->spec_seqs--;
+    r->running++;
+    if (s->cfg->kv_admission == SERVER_KV_ON_DEMAND) {
+        r->kv_used -= req->srv.kv_tokens - ((int64_t)req->prompt_tokens + generated);
+        req->srv.kv_tokens = (int64_t)req->prompt_tokens + generated;
+    }
+    req->srv.reserved_output = req->output_tokens;
+    r->context_tokens += (double)req->prompt_tokens + generated;
+    req->srv.finish_iter = r->decode_iter + (req->output_tokens - generated);
+    server_cont_set_event(r, req);
+    server_adm_append(r, req);
+    if (server_heap_push(r, req) != 0) {
+        sim_out_of_memory(s->sim);
+        return -1;
+    }
+    return 0;
 }
 
 /* A speculative sequence leaves the replica, done (done: its last token is out) or
@@ -1363,6 +1396,27 @@ void server_speculation_verify(struct server *s, struct request *req)
     else
         r->spec_ready = req;
     r->spec_ready_tail = req;
+    if (!r->iterating)
+        server_cont_iterate(r);
+    else
+        server_cont_cut(r); /* it joins at the end of the iteration in progress */
+}
+
+void server_speculation_stream(struct server *s, struct request *req)
+{
+    struct replica *r = req->srv.replica;
+    if (s->cfg->batching == SERVER_BATCH_NONE) {
+        /* The slot decodes the remaining tokens one step each, at their mean context. */
+        const struct llm_perf *m = &s->cfg->model;
+        uint32_t g = req->srv.generated, out = req->output_tokens;
+        double step_s = llm_perf_decode_step_s(m, 1, req->prompt_tokens + (g + (double)out) / 2);
+        int64_t steps_ns = simtime_from_s((out - g) * step_s);
+        r->busy_ns += (double)steps_ns;
+        sim_at(s->sim, s->sim->now_ns + steps_ns, server_slot_done, req);
+        return;
+    }
+    req->srv.adm_next = r->spec_streams;
+    r->spec_streams = req;
     if (!r->iterating)
         server_cont_iterate(r);
     else

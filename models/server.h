@@ -145,6 +145,11 @@ int server_submit(struct server *s, struct request *req);
  * of its continuous batch). */
 void server_speculation_verify(struct server *s, struct request *req);
 
+/* req's device stopped drafting (speculation.h, stop_when_slower): the tier streams its
+ * remaining tokens (a slot decodes them; a continuous batch takes the sequence in at its next
+ * iteration) and calls on_done after the last. */
+void server_speculation_stream(struct server *s, struct request *req);
+
 /* req's round was lost on a link: the replica lets it go (its slot or KV cache) without
  * calling back. */
 void server_speculation_abandon(struct server *s, struct request *req);

@@ -29,6 +29,7 @@ int speculation_load(struct speculation_config *cfg, struct ydoc_node *tier_map,
         ydoc_read_f64(map, "draft_cost", RANGE_CLOSED(0, 10), &cfg->draft_cost, err) != 0 ||
         ydoc_read_enum(map, "drafter", speculation_drafters, 3, &drafter, err) != 0 ||
         ydoc_read_bool(map, "adaptive", &cfg->adaptive, err) != 0 ||
+        ydoc_read_bool(map, "stop_when_slower", &cfg->stop_when_slower, err) != 0 ||
         ydoc_read_i64(map, "gamma_max", 1, 64, &gamma_max, err) != 0 ||
         ydoc_read_enum(map, "payload", speculation_payloads, 2, &payload, err) != 0 ||
         ydoc_read_f64(map, "vocab_size", RANGE_CLOSED(1, 1e7), &cfg->vocab_size, err) != 0 ||
@@ -44,6 +45,9 @@ int speculation_load(struct speculation_config *cfg, struct ydoc_node *tier_map,
     if ((cfg->adaptive || payload != SPECULATION_PAYLOAD_IDS) && drafter == 0)
         return ydoc_error(map, err,
                           "adaptive and payload apply to device drafting (drafter: device)");
+    if (cfg->stop_when_slower && !cfg->adaptive)
+        return ydoc_error(ydoc_get(map, "stop_when_slower"), err,
+                          "stop_when_slower goes with adaptive: true (it uses the same estimates)");
     if (cfg->adaptive && gamma > gamma_max)
         return ydoc_error(ydoc_get(map, "gamma"), err,
                           "the first round's gamma (%lld) exceeds gamma_max (%lld)",
@@ -187,13 +191,19 @@ double speculation_alpha_estimate(double prior_alpha, double accepted, double re
            (accepted + prior_accepted + rejections + prior_rejections);
 }
 
+double speculation_round_rate(double alpha_hat, double gamma, double draft_step_s,
+                              double overhead_s)
+{
+    return speculation_expected_tokens(alpha_hat, gamma) / (gamma * draft_step_s + overhead_s);
+}
+
 uint32_t speculation_best_gamma(const struct speculation_config *cfg, double alpha_hat,
                                 double draft_step_s, double overhead_s)
 {
     uint32_t best = 1;
     double best_rate = -1;
     for (uint32_t g = 1; g <= (uint32_t)cfg->gamma_max; g++) {
-        double rate = speculation_expected_tokens(alpha_hat, g) / (g * draft_step_s + overhead_s);
+        double rate = speculation_round_rate(alpha_hat, g, draft_step_s, overhead_s);
         if (rate > best_rate) {
             best_rate = rate;
             best = g;

@@ -47,7 +47,11 @@
  * (the maximum-likelihood estimate of a capped geometric, Σ N / (Σ N + rejections), started
  * from the configured alpha as two pseudo-rounds) and overhead_hat the mean measured round
  * time beyond drafting (RTT, serialisation, queueing and verification). `gamma` is the first
- * round's. */
+ * round's. With `stop_when_slower: true`, from the third round on the device compares that
+ * best rate with streaming's, 1 / v_hat, v_hat the mean measured verification time at the tier
+ * (from a draft's arrival to its result leaving: one step, plus any wait for an iteration),
+ * and when drafting is the slower it sends a control message up instead of a draft: the tier
+ * streams the remaining tokens (server_speculation_stream). */
 #ifndef HAISIM_SPECULATION_H
 #define HAISIM_SPECULATION_H
 
@@ -63,12 +67,13 @@ enum speculation_payload { SPECULATION_PAYLOAD_IDS, SPECULATION_PAYLOAD_DISTRIBU
 
 struct speculation_config {
     bool enabled;
-    double gamma;      /* draft tokens per round, integer ≥ 1 (adaptive: the first round's) */
-    double alpha;      /* acceptance rate per token, [0, 1) */
-    double draft_cost; /* c: draft step time / target step time, ≥ 0 (colocated) */
-    bool from_device;  /* drafter: device — the user's device drafts over the link */
-    bool adaptive;     /* device drafting: gamma chosen per round */
-    double gamma_max;  /* adaptive: the largest gamma tried */
+    double gamma;          /* draft tokens per round, integer ≥ 1 (adaptive: the first round's) */
+    double alpha;          /* acceptance rate per token, [0, 1) */
+    double draft_cost;     /* c: draft step time / target step time, ≥ 0 (colocated) */
+    bool from_device;      /* drafter: device — the user's device drafts over the link */
+    bool adaptive;         /* device drafting: gamma chosen per round */
+    bool stop_when_slower; /* adaptive: switch to streaming when drafting is the slower */
+    double gamma_max;      /* adaptive: the largest gamma tried */
     enum speculation_payload payload;
     double vocab_size; /* distributions: probabilities per draft token */
     double prob_bytes; /* distributions: bytes per probability */
@@ -126,5 +131,9 @@ double speculation_draft_extra_bytes(const struct speculation_config *cfg, doubl
 double speculation_alpha_estimate(double prior_alpha, double accepted, double rejections);
 uint32_t speculation_best_gamma(const struct speculation_config *cfg, double alpha_hat,
                                 double draft_step_s, double overhead_s);
+/* Expected tokens per second of rounds of gamma drafts: E(alpha_hat, gamma) / (gamma ·
+ * draft_step_s + overhead_s). */
+double speculation_round_rate(double alpha_hat, double gamma, double draft_step_s,
+                              double overhead_s);
 
 #endif

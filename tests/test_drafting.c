@@ -205,6 +205,56 @@ static void adaptive_gamma_comes_close_to_the_best_fixed_gamma(void **state)
     experiment_free(&ex);
 }
 
+/* stop_when_slower: at RTT 80 ms drafting loses to streaming (break-even 39.23 ms), so after
+ * two rounds the device asks the tier to stream the rest — TPOT close to streaming's, far
+ * below drafting's; at RTT 10 ms drafting wins and nothing changes. In slots and in a
+ * continuous batch. */
+static void stop_when_slower_streams_when_drafting_loses(void **state)
+{
+    const double rtts_ms[] = {80, 10};
+    const char *const modes[] = {"none", "continuous"};
+    for (size_t m = 0; m < 2; m++)
+        for (size_t i = 0; i < 2; i++) {
+            char text[4096];
+            snprintf(text, sizeof text,
+                     "name: stop\nseed: 8\nrun: {requests: 60}\n"
+                     "devices:\n  count: 20\n  model: {prefill_tok_s: 1.0e9, decode_tok_s: 500}\n"
+                     "  workload: {arrival: {rate_rps: 0.02}, prompt_tokens: 1, "
+                     "output_tokens: 301}\n"
+                     "  network: {cloud: {rtt_ms: %g, up_mbps: 1.0e9, down_mbps: 1.0e9, "
+                     "overhead_bytes: 0, bytes_per_token: 0}}\n"
+                     "cloud:\n  batching: {mode: %s}\n"
+                     "  model: {prefill: {base_ms: 0, per_token_ms: 0}, decode_step: "
+                     "{base_ms: 20}, max_batch: 64}\n"
+                     "  speculation: {gamma: 4, alpha: 0.8, drafter: device, adaptive: true}\n"
+                     "arbiter: cloud\nvariants:\n"
+                     "  - {name: stream, set: {cloud.speculation.drafter: none}}\n"
+                     "  - {name: adaptive, set: {}}\n"
+                     "  - {name: stop, set: {cloud.speculation.stop_when_slower: true}}\n",
+                     rtts_ms[i], modes[m]);
+            struct experiment ex;
+            struct experiment_results res;
+            fixture_run_text(text, &ex, &res);
+            double stream = fixture_value(&res, 0, "tpot_ms_mean");
+            double adaptive = fixture_value(&res, 1, "tpot_ms_mean");
+            double stop = fixture_value(&res, 2, "tpot_ms_mean");
+            printf("  %s, RTT %2.0f ms: TPOT streaming %.3f, adaptive %.3f, stop_when_slower "
+                   "%.3f ms; %.0f completed\n",
+                   modes[m], rtts_ms[i], stream, adaptive, stop,
+                   fixture_value(&res, 2, "requests_completed"));
+            assert_true(fixture_value(&res, 2, "requests_completed") == 60);
+            if (i == 0) { /* drafting loses: stop streams after two rounds */
+                assert_true(adaptive > 1.3 * stream);
+                assert_true(stop < 1.1 * stream);
+            } else { /* drafting wins: stop never triggers */
+                assert_true(adaptive < stream);
+                assert_true(fabs(stop - adaptive) < 1e-9);
+            }
+            experiment_results_free(&res);
+            experiment_free(&ex);
+        }
+}
+
 /* alpha_by_class overrides alpha for its class; the measured acceptance follows. */
 static void alpha_by_class_sets_each_class_acceptance(void **state)
 {
@@ -351,6 +401,7 @@ int main(void)
         cmocka_unit_test(an_escalated_request_takes_the_tiers_first_token),
         cmocka_unit_test(a_rejected_request_stops_its_devices_prefill),
         cmocka_unit_test(adaptive_gamma_comes_close_to_the_best_fixed_gamma),
+        cmocka_unit_test(stop_when_slower_streams_when_drafting_loses),
         cmocka_unit_test(alpha_by_class_sets_each_class_acceptance),
         cmocka_unit_test(distributions_payload_adds_a_vocabulary_per_draft_token),
         cmocka_unit_test(lost_rounds_fail_their_requests_and_free_the_tier),

@@ -360,7 +360,11 @@ static void random_scenario(struct text *t, gsl_rng *rng, uint64_t seed)
     bool drafting[LOCATION_COUNT] = {false, gsl_rng_uniform(rng) < 0.3, gsl_rng_uniform(rng) < 0.3};
     if (ops->decides_speculation)
         drafting[to] = true;
-    static const char drafting_map[] = "  speculation: {drafter: device, gamma: 3, alpha: 0.7}\n";
+    static const char *const drafting_maps[] = {
+        "  speculation: {drafter: device, gamma: 3, alpha: 0.7}\n",
+        "  speculation: {drafter: device, gamma: 3, alpha: 0.5, adaptive: true, "
+        "stop_when_slower: true}\n"};
+    const char *drafting_map = drafting_maps[pick(rng, 2)];
     /* GKT guidance at a tier without drafting (the two are exclusive). */
     bool guiding[LOCATION_COUNT] = {false, gsl_rng_uniform(rng) < 0.3, gsl_rng_uniform(rng) < 0.3};
     static const char guidance_map[] = "  guidance: {tokens: 5, half_tokens: 10}\n";
