@@ -134,10 +134,11 @@ check "difficulty-routing: oracle = big-only accuracy at < 20 % big calls; rando
 # break-even RTT is -2.2 ms), so device drafting is slower per token than plain streaming,
 # while the provider's co-located draft is faster.
 s=speculation
-check "speculation: co-located TPOT below streaming's, device-drafted above it at 20 ms RTT" \
-    'colo < stream && dev > stream && spec == 200' \
+check "speculation: co-located TPOT below streaming's, device-drafted above it at 20 ms RTT, stopping near it" \
+    'colo < stream && dev > stream && spec == 200 && stop < 1.1 * stream' \
     stream="$(v $s streaming tpot_ms_mean)" dev="$(v $s device-draft tpot_ms_mean)" \
-    colo="$(v $s colocated tpot_ms_mean)" spec="$(v $s device-draft spec_requests)"
+    colo="$(v $s colocated tpot_ms_mean)" spec="$(v $s device-draft spec_requests)" \
+    stop="$(v $s adaptive-stop tpot_ms_mean)"
 
 # validate --explain states the same break-even RTT (12.35 ms x 2.3616 - 4 x 7.828 ms) and
 # Leviathan's co-located speed-up 3.3616 / 1.4.
