@@ -131,7 +131,9 @@ static void drafting_lost(struct sim *sim, void *payload)
      * earlier answer instead). */
     req->fell_back = true;
     req->location = LOCATION_DEVICE;
-    if (req->escalated) {
+    if (req->escalated) { /* the device's own answer stands, with its own first token */
+        if (req->spec.first_result_seen)
+            req->first_token_user_ns = req->spec.device_first_token_ns;
         req->answer_delivered = true;
         journey_try_end(run, req);
     } else if (req->spec.draft_job == DRAFT_JOB_PREFILL) {
@@ -195,6 +197,7 @@ static void drafting_result_arrived(struct sim *sim, void *payload)
     if (!req->spec.first_result_seen) {
         /* The tier's first token (it replaces an escalated request's device answer). */
         req->spec.first_result_seen = true;
+        req->spec.device_first_token_ns = req->first_token_user_ns; /* -1 unless escalated */
         req->first_token_user_ns = run->sim.now_ns;
     } else { /* the round trip of a draft: beyond drafting, what adaptive gamma weighs */
         req->spec.overhead_s += simtime_to_s(run->sim.now_ns - req->spec.draft_sent_ns);

@@ -90,14 +90,16 @@ struct request_speculation {
     uint32_t gamma;         /* draft tokens of the round in progress */
     uint32_t round_tokens;  /* tokens the last verification (or the prefill) produced */
     uint32_t tokens_at_user;
-    uint32_t rounds;          /* verifications done */
-    uint32_t accepted;        /* Σ accepted draft tokens */
-    uint32_t drafted;         /* Σ draft tokens sent */
-    uint32_t rejections;      /* rounds that ended in a rejection */
-    double job_s;             /* the queued device job's length at full speed */
-    double overhead_s;        /* Σ measured round time beyond drafting (adaptive gamma) */
-    int64_t draft_sent_ns;    /* when the last draft left the device */
-    int64_t verify_start_ns;  /* when the last draft reached the tier */
+    uint32_t rounds;               /* verifications done */
+    uint32_t accepted;             /* Σ accepted draft tokens */
+    uint32_t drafted;              /* Σ draft tokens sent */
+    uint32_t rejections;           /* rounds that ended in a rejection */
+    double job_s;                  /* the queued device job's length at full speed */
+    double overhead_s;             /* Σ measured round time beyond drafting (adaptive gamma) */
+    int64_t draft_sent_ns;         /* when the last draft left the device */
+    int64_t device_first_token_ns; /* escalated: the device's own first token, replaced by
+                                      the tier's first result (restored if a round is lost) */
+    int64_t verify_start_ns;       /* when the last draft reached the tier */
     double verify_s;          /* Σ time from a draft reaching the tier to its result leaving */
     struct request *job_next; /* the device's job queue (the request may also be queued at
                                  its serving tier, through next) */

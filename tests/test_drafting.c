@@ -140,6 +140,35 @@ static void an_escalated_request_takes_the_tiers_first_token(void **state)
     experiment_free(&ex);
 }
 
+/* An escalated drafted request whose round is lost keeps the device's answer, with the
+ * device's own first token (the tier's first result had replaced it): TPOT is the device's
+ * 10 ms a token, not a mix of the two answers' timestamps. */
+static void an_escalated_request_that_loses_a_round_keeps_the_device_answer(void **state)
+{
+    const char *text =
+        "name: escalated-round-lost\nseed: 3\nrun: {requests: 40, warmup_s: 0}\n"
+        "devices:\n  count: 2\n"
+        "  model: {prefill_tok_s: 2000, decode_tok_s: 100, accuracy: {skill: 0}}\n"
+        "  workload: {arrival: {rate_rps: 1}, prompt_tokens: 50, output_tokens: 40}\n"
+        "  network:\n    on_failure: fallback\n"
+        "    cloud: {rtt_ms: 20, up_mbps: 50, down_mbps: 50, outage: {up_s: 0.5, down_s: 0.5}, "
+        "on_outage: fail}\n"
+        "cloud:\n  slots: 8\n  model: {prefill_tok_s: 20000, decode_tok_s: 50, "
+        "accuracy: {skill: 2}}\n"
+        "  speculation: {drafter: device, gamma: 3, alpha: 0.7}\n"
+        "arbiter: {policy: cascade, to: cloud, auc: 0.8, threshold: 10}\n";
+    struct experiment ex;
+    struct experiment_results res;
+    fixture_run_text(text, &ex, &res);
+    printf("  %.0f of 40 fell back to the device's answer; TPOT mean %.4f, max %.4f ms\n",
+           fixture_value(&res, 0, "requests_fallback"), fixture_value(&res, 0, "tpot_ms_mean"),
+           fixture_value(&res, 0, "tpot_ms_max"));
+    assert_true(fixture_value(&res, 0, "requests_fallback") == 40);
+    assert_true(fabs(fixture_value(&res, 0, "tpot_ms_mean") - 10.0) < 1e-6);
+    experiment_results_free(&res);
+    experiment_free(&ex);
+}
+
 /* A request whose tier rejects it, or whose answer is complete, stops its device's prefill
  * for drafting at once: with every request rejected (P + O beyond the KV cache) the device
  * is busy only for the few ms the prompt takes to reach the tier, not the 5 s prefill. */
@@ -399,6 +428,7 @@ int main(void)
         cmocka_unit_test(drafting_is_booked_on_the_device_with_its_energy),
         cmocka_unit_test(a_one_token_answer_ends_while_the_device_still_prefills),
         cmocka_unit_test(an_escalated_request_takes_the_tiers_first_token),
+        cmocka_unit_test(an_escalated_request_that_loses_a_round_keeps_the_device_answer),
         cmocka_unit_test(a_rejected_request_stops_its_devices_prefill),
         cmocka_unit_test(adaptive_gamma_comes_close_to_the_best_fixed_gamma),
         cmocka_unit_test(stop_when_slower_streams_when_drafting_loses),
