@@ -26,7 +26,9 @@ static struct llm_single_stream device_throttle(struct run *run, struct device *
 static void device_start_draft_job(struct run *run, struct device *dev, struct request *req)
 {
     double s = req->spec.job_s;
+    dev->job_thermal = dev->thermal; /* to heat it only for the part that ran, if cancelled */
     struct llm_single_stream t = device_throttle(run, dev, (struct llm_single_stream){s, s});
+    dev->job_stretch = s > 0 ? t.last_token_s / s : 1;
     dev->serving = req;
     dev->job_start_ns = run->sim.now_ns;
     sim_timer_arm(&run->sim, &dev->job_timer, run->sim.now_ns + simtime_from_s(t.last_token_s),
@@ -115,9 +117,17 @@ static void device_finish(struct sim *sim, void *payload)
 void device_cancel_job(struct run *run, struct request *req)
 {
     struct device *dev = &run->devices[req->device];
-    if (dev->serving == req) {
+    if (dev->serving == req && sim_timer_armed(&dev->job_timer)) {
         sim_timer_cancel(&dev->job_timer);
         device_charge_job(run, dev, req);
+        /* Heat: back to the job's start, then busy for the full-speed work that ran (at the
+         * stretch the job started with). */
+        const struct thermal_config *heat = &run->sc->populations[dev->population].thermal;
+        if (heat->enabled) {
+            dev->thermal = dev->job_thermal;
+            double ran_s = simtime_to_s(run->sim.now_ns - dev->job_start_ns);
+            thermal_busy_time_s(&dev->thermal, heat, ran_s / dev->job_stretch);
+        }
         req->spec.draft_job = DRAFT_JOB_NONE;
         device_start_next(run, dev);
         return;

@@ -115,32 +115,35 @@ static void drafting_lost(struct sim *sim, void *payload)
         server_speculation_abandon(run->server[req->location], req);
         req->server_finished = true;
     }
-    if (run->sc->populations[req->population].fail_on_link_failure) {
+    /* The tier is paid for what it did: the prompt and the tokens it produced. */
+    req->cost_usd += cost_request_usd(&run->sc->tier[req->location].quality.price,
+                                      req->prompt_tokens, req->srv.generated);
+    if (req->escalated || run->sc->populations[req->population].fail_on_link_failure) {
+        /* Nothing more to draft: an escalated request keeps the device's earlier answer,
+         * with its own first token (whatever on_failure says, as when the escalation's
+         * prompt is lost); otherwise on_failure: fail. */
         if (req->spec.draft_job != DRAFT_JOB_NONE)
             device_cancel_job(run, req);
-        req->response_failed = true;
+        if (req->escalated) {
+            if (req->spec.first_result_seen)
+                req->first_token_user_ns = req->spec.device_first_token_ns;
+            req->fell_back = true;
+            req->location = LOCATION_DEVICE;
+        } else {
+            req->response_failed = true;
+        }
         req->answer_delivered = true;
         journey_try_end(run, req);
         return;
     }
-    /* The tier is paid for what it did: the prompt and the tokens it produced. */
-    req->cost_usd += cost_request_usd(&run->sc->tier[req->location].quality.price,
-                                      req->prompt_tokens, req->srv.generated);
     /* network.on_failure: fallback — the device has the prompt and every token so far in
-     * its own cache: it finishes the answer alone (an escalated request keeps the device's
-     * earlier answer instead). */
+     * its own cache: it finishes the answer alone. */
     req->fell_back = true;
     req->location = LOCATION_DEVICE;
-    if (req->escalated) { /* the device's own answer stands, with its own first token */
-        if (req->spec.first_result_seen)
-            req->first_token_user_ns = req->spec.device_first_token_ns;
-        req->answer_delivered = true;
-        journey_try_end(run, req);
-    } else if (req->spec.draft_job == DRAFT_JOB_PREFILL) {
+    if (req->spec.draft_job == DRAFT_JOB_PREFILL)
         req->spec.finish_wanted = true;
-    } else {
+    else
         drafting_finish(run, req);
-    }
 }
 
 static void drafting_draft_arrived(struct sim *sim, void *payload)

@@ -36,6 +36,8 @@ struct device {
     struct request *jobs_head, *jobs_tail;
     struct sim_timer job_timer; /* the end of the speculation job it runs */
     int64_t job_start_ns;
+    struct thermal_state job_thermal; /* its heat when the job started */
+    double job_stretch;               /* the job's throttled / full-speed time */
     struct request *serving;
     struct netlink_state link[LOCATION_COUNT]; /* to the edge, to the cloud */
     gsl_rng *outage_rng[LOCATION_COUNT];       /* own outage process per link, when any */

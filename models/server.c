@@ -390,7 +390,7 @@ static void server_slot_start(struct replica *r, struct request *req)
             server_slot_spec_start(r, req, t.first_token_s);
             return;
         }
-        if (s->cfg->speculation.enabled && out > 1) {
+        if (s->cfg->speculation.enabled && !s->cfg->speculation.from_device && out > 1) {
             /* Co-located speculative rounds replace plain steps (speculation.h), at the mean
              * context: each round is one verification step plus gamma · c steps of the draft
              * model. */
@@ -1415,8 +1415,11 @@ void server_speculation_stream(struct server *s, struct request *req)
         sim_at(s->sim, s->sim->now_ns + steps_ns, server_slot_done, req);
         return;
     }
-    req->srv.adm_next = r->spec_streams;
-    r->spec_streams = req;
+    req->srv.adm_next = NULL; /* in arrival order, like verifications */
+    struct request **tail = &r->spec_streams;
+    while (*tail)
+        tail = &(*tail)->srv.adm_next;
+    *tail = req;
     if (!r->iterating)
         server_cont_iterate(r);
     else
