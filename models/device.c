@@ -116,6 +116,8 @@ static void device_finish(struct sim *sim, void *payload)
 
 void device_cancel_job(struct run *run, struct request *req)
 {
+    if (req->spec.draft_job == DRAFT_JOB_NONE)
+        return;
     struct device *dev = &run->devices[req->device];
     if (dev->serving == req && sim_timer_armed(&dev->job_timer)) {
         sim_timer_cancel(&dev->job_timer);

@@ -16,8 +16,9 @@ void device_submit(struct run *run, struct request *req);
  * is serving): drafting is interactive work for a request already being answered. */
 void device_submit_job(struct run *run, struct request *req);
 
-/* Cancels req's device job (queued or running): a running one is charged for the time it
- * ran and the device takes its next work. req->spec.draft_job becomes DRAFT_JOB_NONE. */
+/* Cancels req's device job (queued or running; none: nothing to do): a running one is
+ * charged for the time it ran and the device takes its next work. req->spec.draft_job
+ * becomes DRAFT_JOB_NONE. */
 void device_cancel_job(struct run *run, struct request *req);
 
 #endif

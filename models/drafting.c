@@ -21,6 +21,12 @@ static const struct speculation_config *drafting_config(const struct run *run,
     return &run->sc->tier[req->location].server.speculation;
 }
 
+/* The device's own link to the request's tier, which every round's messages take. */
+static const struct netlink_config *drafting_link(const struct run *run, const struct request *req)
+{
+    return &run->sc->populations[req->population].link[req->location];
+}
+
 /* One decode step of the device's model at the request's context now. */
 static double drafting_draft_step_s(const struct run *run, const struct request *req)
 {
@@ -61,7 +67,7 @@ static void drafting_lost(struct sim *sim, void *payload);
 /* Drafting is the slower (stop_when_slower): the device asks the tier to stream the rest. */
 static void drafting_stream(struct run *run, struct request *req)
 {
-    const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
+    const struct netlink_config *link = drafting_link(run, req);
     req->spec.streaming = true;
     journey_send_tracked(run, req, LOCATION_DEVICE, req->location, 0,
                          netlink_message_bytes(link, 0), drafting_stream_arrived, drafting_lost);
@@ -122,8 +128,7 @@ static void drafting_lost(struct sim *sim, void *payload)
         /* Nothing more to draft: an escalated request keeps the device's earlier answer,
          * with its own first token (whatever on_failure says, as when the escalation's
          * prompt is lost); otherwise on_failure: fail. */
-        if (req->spec.draft_job != DRAFT_JOB_NONE)
-            device_cancel_job(run, req);
+        device_cancel_job(run, req);
         if (req->escalated) {
             if (req->spec.first_result_seen)
                 req->first_token_user_ns = req->spec.device_first_token_ns;
@@ -160,14 +165,12 @@ void drafting_job_done(struct run *run, struct request *req)
     enum draft_job job = req->spec.draft_job;
     req->spec.draft_job = DRAFT_JOB_NONE;
     if (job == DRAFT_JOB_PREFILL) {
-        if (req->spec.finish_wanted) {
+        /* A lost round waits for the prefill to finish alone; a result that arrived during it
+         * waits for it to draft (an answer already complete or ended cancels the prefill). */
+        if (req->spec.finish_wanted)
             drafting_finish(run, req);
-        } else if (req->spec.draft_wanted) {
-            req->spec.draft_wanted = false;
+        else if (req->spec.first_result_seen)
             drafting_draft(run, req);
-        } else {
-            journey_try_end(run, req); /* the answer may be complete, or lost, already */
-        }
         return;
     }
     if (job == DRAFT_JOB_FINISH) {
@@ -182,7 +185,7 @@ void drafting_job_done(struct run *run, struct request *req)
         return;
     }
     const struct speculation_config *spec = drafting_config(run, req);
-    const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
+    const struct netlink_config *link = drafting_link(run, req);
     double bytes = netlink_message_bytes(link, req->spec.gamma) +
                    speculation_draft_extra_bytes(spec, req->spec.gamma);
     req->spec.draft_sent_ns = run->sim.now_ns; /* its round trip starts */
@@ -207,21 +210,18 @@ static void drafting_result_arrived(struct sim *sim, void *payload)
     }
     req->spec.tokens_at_user += req->spec.round_tokens;
     if (req->spec.tokens_at_user >= req->output_tokens) {
-        if (req->spec.draft_job != DRAFT_JOB_NONE) /* no draft needed: stop prefilling */
-            device_cancel_job(run, req);
+        device_cancel_job(run, req); /* no draft needed: stop any prefill */
         journey_last_delivered(run, req, run->sim.now_ns);
         return;
     }
-    if (req->spec.draft_job == DRAFT_JOB_PREFILL)
-        req->spec.draft_wanted = true;
-    else
+    if (req->spec.draft_job != DRAFT_JOB_PREFILL) /* else it drafts once prefilled */
         drafting_draft(run, req);
 }
 
 void drafting_verified(struct sim *sim, struct request *req, void *ctx)
 {
     struct run *run = ctx;
-    const struct netlink_config *link = &run->sc->populations[req->population].link[req->location];
+    const struct netlink_config *link = drafting_link(run, req);
     if (req->spec.rounds > 0) /* a verification, not the prefill's token */
         req->spec.verify_s += simtime_to_s(run->sim.now_ns - req->spec.verify_start_ns);
     journey_send_tracked(run, req, req->location, LOCATION_DEVICE, req->spec.round_tokens,

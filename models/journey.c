@@ -194,9 +194,8 @@ static void journey_score(struct run *run, struct request *req)
 
 void journey_end(struct run *run, struct request *req, enum request_outcome outcome)
 {
-    if (req->spec.draft_job != DRAFT_JOB_NONE) /* its device was prefilling to draft */
-        device_cancel_job(run, req);
-    guidance_restore(req); /* a guided request that ends at its tier */
+    device_cancel_job(run, req); /* its device may still be prefilling to draft */
+    guidance_restore(req);       /* a guided request that ends at its tier */
     if (outcome == OUTCOME_COMPLETED || outcome == OUTCOME_FALLBACK)
         journey_score(run, req);
     req->outcome = outcome;
@@ -280,8 +279,7 @@ static void journey_forward_failed(struct sim *sim, void *payload)
 {
     struct run *run = journey_run(sim);
     struct request *req = payload;
-    if (req->spec.draft_job != DRAFT_JOB_NONE) /* its device was prefilling to draft */
-        device_cancel_job(run, req);
+    device_cancel_job(run, req); /* its device may have been prefilling to draft */
     req->spec.on = false;
     if (req->escalated) { /* the device's answer is already there: it stands */
         req->location = LOCATION_DEVICE;

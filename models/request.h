@@ -83,7 +83,6 @@ enum draft_job { DRAFT_JOB_NONE, DRAFT_JOB_PREFILL, DRAFT_JOB_TOKENS, DRAFT_JOB_
 struct request_speculation {
     bool on;                /* the device drafts and the serving tier verifies */
     uint8_t draft_job;      /* enum draft_job: the device job queued or running for it */
-    bool draft_wanted;      /* a result arrived while the device was still prefilling */
     bool finish_wanted;     /* a round was lost while the device was still prefilling */
     bool first_result_seen; /* the tier's first token has reached the device */
     bool streaming;         /* drafting stopped: the tier streams the rest (stop_when_slower) */

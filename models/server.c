@@ -51,9 +51,10 @@ struct replica {
      * through srv.adm_next) for the next decode iteration, which verifies them */
     uint64_t spec_seqs;
     struct request *spec_ready, *spec_ready_tail, *verifying;
-    struct request *spec_streams; /* stopped drafting: join the batch at the next iteration */
-    uint64_t verify_seqs;         /* sequences the decode iteration in progress verifies */
-    double verify_context;        /* their context tokens */
+    struct request *spec_streams, *spec_streams_tail; /* stopped drafting: join the batch at
+                                                         the next iteration */
+    uint64_t verify_seqs;  /* sequences the decode iteration in progress verifies */
+    double verify_context; /* their context tokens */
 };
 
 struct server {
@@ -992,9 +993,10 @@ static void server_cont_iterate(struct replica *r)
                       server_cont_prefill_end, r);
         return;
     }
-    while (r->spec_streams) {
-        struct request *req = r->spec_streams;
-        r->spec_streams = req->srv.adm_next;
+    struct request *streams = r->spec_streams;
+    r->spec_streams = r->spec_streams_tail = NULL;
+    for (struct request *req = streams, *next; req; req = next) {
+        next = req->srv.adm_next; /* server_cont_join links it into the batch */
         if (server_cont_join(r, req) != 0)
             return;
     }
@@ -1383,6 +1385,25 @@ uint64_t server_running(const struct server *s)
     return n;
 }
 
+/* A speculative sequence is back for its replica's next iteration (to be verified, or to
+ * join as a streaming one): appended to the list at *head (linked through srv.adm_next, in
+ * arrival order), and the replica starts an iteration now if idle, else cuts a multi-step
+ * one at the end of the iteration in progress. */
+static void server_cont_hand_in(struct replica *r, struct request **head, struct request **tail,
+                                struct request *req)
+{
+    req->srv.adm_next = NULL;
+    if (*tail)
+        (*tail)->srv.adm_next = req;
+    else
+        *head = req;
+    *tail = req;
+    if (!r->iterating)
+        server_cont_iterate(r);
+    else
+        server_cont_cut(r);
+}
+
 void server_speculation_verify(struct server *s, struct request *req)
 {
     struct replica *r = req->srv.replica;
@@ -1390,16 +1411,7 @@ void server_speculation_verify(struct server *s, struct request *req)
         server_slot_spec_verify(r, req);
         return;
     }
-    req->srv.adm_next = NULL;
-    if (r->spec_ready_tail)
-        r->spec_ready_tail->srv.adm_next = req;
-    else
-        r->spec_ready = req;
-    r->spec_ready_tail = req;
-    if (!r->iterating)
-        server_cont_iterate(r);
-    else
-        server_cont_cut(r); /* it joins at the end of the iteration in progress */
+    server_cont_hand_in(r, &r->spec_ready, &r->spec_ready_tail, req);
 }
 
 void server_speculation_stream(struct server *s, struct request *req)
@@ -1415,15 +1427,7 @@ void server_speculation_stream(struct server *s, struct request *req)
         sim_at(s->sim, s->sim->now_ns + steps_ns, server_slot_done, req);
         return;
     }
-    req->srv.adm_next = NULL; /* in arrival order, like verifications */
-    struct request **tail = &r->spec_streams;
-    while (*tail)
-        tail = &(*tail)->srv.adm_next;
-    *tail = req;
-    if (!r->iterating)
-        server_cont_iterate(r);
-    else
-        server_cont_cut(r); /* it joins at the end of the iteration in progress */
+    server_cont_hand_in(r, &r->spec_streams, &r->spec_streams_tail, req);
 }
 
 void server_speculation_abandon(struct server *s, struct request *req)
